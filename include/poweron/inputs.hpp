@@ -1,0 +1,89 @@
+// Resolved inputs: every uncertain scenario value turned into one concrete number for one run.
+//
+// The model never sees a distribution. `resolve_inputs` walks the scenario in a fixed order, asks an
+// InputSampler for each value by its stable address (SPEC 2.1, 7), applies risks, schedules the
+// construction DAG, and returns plain times in simulation days (days since `start` 00:00). A point run
+// uses PointSampler; a Monte Carlo replication uses a keyed sampler (sampling.hpp). Thread-safety:
+// a sampler is used by one thread; resolve_inputs is otherwise pure.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "poweron/distribution.hpp"
+#include "poweron/scenario.hpp"
+
+namespace poweron {
+
+/// Source of values for uncertain inputs.
+class InputSampler {
+ public:
+  virtual ~InputSampler() = default;
+  /// The value of `distribution` for the draw keyed by `address` (usually distribution.address; per-lot
+  /// transit uses `orders.O.lots.K.transit_days`). Clamped as point_value is.
+  virtual double draw(const Distribution& distribution, std::string_view address) = 0;
+  /// Whether the risk at `address` (`risks.R.occurs`) occurs.
+  virtual bool occurs(double probability, std::string_view address) = 0;
+  /// True for Monte Carlo draws; false for point values (then burn-in failures use cumulative rounding).
+  virtual bool sampled() const = 0;
+  /// Failures among n chips of one burn-in chunk, keyed by `address`
+  /// (`orders.O.lots.K.chunks.C.failures`). Only called when sampled().
+  virtual std::int64_t binomial(std::int64_t n, double p, std::string_view address) = 0;
+};
+
+/// Point values (SPEC 2.1 table); risks occur iff probability >= 0.5.
+class PointSampler final : public InputSampler {
+ public:
+  double draw(const Distribution& distribution, std::string_view address) override;
+  bool occurs(double probability, std::string_view address) override;
+  bool sampled() const override { return false; }
+  std::int64_t binomial(std::int64_t n, double p, std::string_view address) override;
+};
+
+inline constexpr double kUnlimited = std::numeric_limits<double>::infinity();
+
+struct ResolvedPowerStep {
+  double time = 0;  ///< simulation days
+  double mw = 0;
+};
+
+struct ResolvedSite {
+  std::vector<double> phase_ready_time;              ///< per phase (scenario order), simulation days
+  std::vector<std::vector<ResolvedPowerStep>> power;  ///< per source, steps in the order written
+  double install_rate = kUnlimited;                   ///< chips per crew-day
+  double burn_in_days = 0;
+  double rma_days = 0;
+};
+
+struct ResolvedOrder {
+  double ship_time = 0;             ///< first lot's ship instant without slip, simulation days
+  double slip_days = 0;             ///< including the delays of risks that occurred
+  std::vector<double> transit_days;  ///< per lot
+};
+
+struct ResolvedTask {
+  double start = 0;   ///< simulation days
+  double finish = 0;  ///< start + duration (risk delays included)
+  double duration = 0;
+};
+
+struct ResolvedInputs {
+  std::vector<ResolvedSite> sites;               ///< scenario order
+  std::vector<ResolvedOrder> orders;             ///< scenario order
+  std::vector<double> redirection_time;          ///< scenario order, simulation days
+  std::vector<ResolvedTask> tasks;               ///< scenario order
+  std::vector<bool> risk_occurs;                 ///< scenario order
+  /// Every scalar drawn, by address, in the order drawn (for sensitivity analysis).
+  std::vector<std::pair<std::string, double>> draws;
+};
+
+/// Resolves every uncertain input of `scenario` through `sampler`. Dates become simulation days
+/// (date - start). Construction finish times come from the DAG in topological order.
+/// REQUIRES: a scenario that passed validation.
+ResolvedInputs resolve_inputs(const Scenario& scenario, InputSampler& sampler, bool record_draws = false);
+
+}  // namespace poweron
