@@ -1,31 +1,540 @@
 // The discrete-event kernel: a pending-event set ordered by (time, priority, insertion sequence).
 //
 // Events with equal time run in ascending priority, then in the order they were scheduled, so a run is
-// deterministic. All state lives in the object (no globals): independent queues may run in parallel
-// threads; one queue is not thread-safe. Scheduling and stepping allocate nothing once the queue's
-// storage has grown to its peak size (reserve() to pre-size).
+// deterministic. The EventId returned by schedule() is that insertion sequence number: 1, 2, 3, ... for
+// the life of the queue (clear() does not reuse them); 0 is never an id, so kNoEvent may mark "none".
+// All state lives in the object (no globals): independent queues may run in parallel threads; one queue
+// is not thread-safe. Scheduling and stepping allocate nothing once the queue's storage has grown to its
+// peak size (reserve() to pre-size).
 //
 //   EventQueue<int> queue;            // now() == 0
 //   EventId id = queue.schedule(2.5, /*priority=*/0, 42);
 //   queue.cancel(id);
 //   while (!queue.empty()) { auto e = queue.step(); ... }
+//   queue.run_until(30.0, [&](const EventQueue<int>::Event& e) { ... });  // may schedule and cancel
 //
 // Errors: scheduling at a time before now() or at a non-finite time, and stepping an empty queue, throw
-// EventQueueError naming the offending value; they never corrupt the queue.
+// EventQueueError naming the offending value; they never corrupt the queue (bad_alloc included).
+//
+// Implementation (all flat arrays, no per-event allocation; figures in BENCHMARKS.md):
+// - a 4-ary min-heap of 16-byte keys (time as an order-preserving integer, priority, slot), laid out so
+//   that the four children of a node share one 64-byte cache line; keys compare branch-free as 128-bit
+//   integers, and only equal (time, priority) look at the ids stored in the slots. Pops are bottom-up
+//   (the hole sinks to a leaf, then the last key rises) and prefetch the next level;
+// - a slot array holding each event's id and payload, recycled through a LIFO free list;
+// - id -> slot lookup for cancel(): a ring indexed by id mod R (R a power of two >= 4 x pending), whose
+//   entry is checked against the slot's id; an event still pending when a later id claims its ring entry
+//   (id + R) moves to a small open-addressing overflow table (linear probing, backward-shift deletion);
+// - lazy cancellation: cancel() unlinks the id and marks the slot; the heap key is dropped when it
+//   reaches the top or when cancelled keys exceed half the heap (then the heap is compacted in O(n)), so
+//   memory stays within about twice the peak pending count. The top is never a cancelled key, so
+//   next_time() is O(1). schedule(), step() and cancel() are O(log n) amortized.
+// A time of -0.0 is treated (and returned) as +0.0.
 #pragma once
 
+#include <bit>
+#include <cmath>
+#include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <new>
 #include <stdexcept>
+#include <type_traits>
+#include <vector>
 
 namespace poweron {
 
 using EventId = std::uint64_t;
+
+/// Never returned by EventQueue::schedule(); usable as "no event".
+inline constexpr EventId kNoEvent = 0;
 
 class EventQueueError : public std::logic_error {
  public:
   using std::logic_error::logic_error;
 };
 
-// The implementation (a template over the payload type) is filled in by the kernel module.
+namespace detail {
+
+// Out-of-line throwers (sim/event_queue.cpp) keep message formatting off the hot path.
+[[noreturn]] void throw_schedule_error(double time, double now);
+[[noreturn]] void throw_start_time_error(double start_time);
+[[noreturn]] void throw_empty_error(const char* operation);
+[[noreturn]] void throw_run_until_nan();
+[[noreturn]] void throw_too_many_events();
+
+// std::allocator with 64-byte (cache line) alignment, for the heap array.
+template <typename T>
+struct CacheLineAllocator {
+  using value_type = T;
+  static constexpr std::align_val_t kAlignment{64};
+  CacheLineAllocator() = default;
+  template <typename U>
+  CacheLineAllocator(const CacheLineAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), kAlignment)); }
+  void deallocate(T* p, std::size_t n) noexcept { ::operator delete(p, n * sizeof(T), kAlignment); }
+  template <typename U>
+  bool operator==(const CacheLineAllocator<U>&) const noexcept {
+    return true;
+  }
+};
+
+}  // namespace detail
+
+/// A pending-event set with a simulation clock. Payload: a small trivially copyable value (e.g. a struct
+/// of a few ints) carried by each event.
+template <typename Payload>
+class EventQueue {
+  static_assert(std::is_trivially_copyable_v<Payload>, "EventQueue payloads must be trivially copyable");
+
+ public:
+  /// A fired (or pending) event: when, its tie-break priority (lower runs first), its id, its payload.
+  struct Event {
+    double time;
+    int priority;
+    EventId id;
+    Payload payload;
+  };
+
+  /// An empty queue with now() == start_time. Throws EventQueueError if start_time is not finite.
+  explicit EventQueue(double start_time = 0.0) : now_(start_time), heap_(kRoot) {
+    if (!std::isfinite(start_time)) detail::throw_start_time_error(start_time);
+  }
+
+  /// Adds an event at `time` (>= now(), finite) and returns its id, the next insertion sequence number.
+  /// Throws EventQueueError "cannot schedule an event at time T, before now N" or "cannot schedule an
+  /// event at non-finite time T (now N)"; the queue is unchanged then.
+  EventId schedule(double time, int priority, const Payload& payload) {
+    if (!std::isfinite(time) || time < now_) detail::throw_schedule_error(time, now_);
+    // Every allocation happens before the first change, so bad_alloc leaves the queue as it was.
+    if ((live_ + 1) * kRingPerEvent > ring_.size()) grow_ring();
+    if (heap_.size() == heap_.capacity()) heap_.reserve(grown(heap_.capacity()));
+    const std::size_t ring_pos = next_id_ & ring_mask_;
+    const std::uint32_t evicted = ring_[ring_pos];
+    if (evicted != kNoSlot && (overflow_count_ + 1) * 2 > overflow_.size()) grow_overflow();
+    if (free_slots_.empty()) add_slot(payload);
+
+    const EventId id = next_id_++;
+    const std::uint32_t slot = free_slots_.back();
+    free_slots_.pop_back();
+    slots_[slot].id = id;
+    slots_[slot].payload = payload;
+    if (evicted != kNoSlot) {
+      overflow_insert(slots_[evicted].id, evicted);
+      slots_[evicted].flags |= kOverflowed;
+    }
+    ring_[ring_pos] = slot;
+    ++live_;
+    heap_push(make_key(time, priority, slot));
+    return id;
+  }
+
+  /// Removes a pending event. Returns true if `id` was pending and is now removed; false if it already
+  /// ran, was already cancelled, was dropped by clear(), or was never issued.
+  bool cancel(EventId id) {
+    if (id == kNoEvent || id >= next_id_) return false;
+    const std::uint32_t slot = unlink(id);
+    if (slot == kNoSlot) return false;
+    --live_;
+    slots_[slot].flags |= kCancelled;
+    ++cancelled_;
+    if (heap_[kRoot].slot() == slot) {
+      drop_cancelled_top();
+    } else if (cancelled_ > kMinCompaction && cancelled_ * 2 > heap_.size() - kRoot) {
+      compact();
+    }
+    return true;
+  }
+
+  /// True when no (non-cancelled) event is pending.
+  bool empty() const { return live_ == 0; }
+
+  /// The number of pending (non-cancelled) events.
+  std::size_t size() const { return live_; }
+
+  /// The simulation clock: the start time, then the time of the last stepped event (or run_until's bound).
+  double now() const { return now_; }
+
+  /// The time of the earliest pending event. REQUIRES: !empty(); throws EventQueueError
+  /// "next_time on an empty event queue" otherwise.
+  double next_time() const {
+    if (live_ == 0) detail::throw_empty_error("next_time");
+    return heap_[kRoot].time();
+  }
+
+  /// Removes the earliest event by (time, priority, id), sets now() to its time and returns it.
+  /// Throws EventQueueError "step on an empty event queue" when empty.
+  Event step() {
+    if (live_ == 0) detail::throw_empty_error("step");
+    return pop_front();
+  }
+
+  /// Steps every event with time < until in order, calling handler(const Event&) after each is removed
+  /// (now() is then the event's time; the handler may schedule and cancel, and events it schedules
+  /// before `until` run in this call). Events at exactly `until` stay pending. Returns the number of
+  /// events run. Afterwards now() = max(now(), until) if until is finite (+infinity runs everything and
+  /// leaves now() at the last event). Throws EventQueueError "run_until with a NaN time" if until is NaN.
+  /// If the handler throws, the exception propagates; the event it was handling has been removed and
+  /// now() is its time.
+  template <typename Handler>
+  std::size_t run_until(double until, Handler&& handler) {
+    if (std::isnan(until)) detail::throw_run_until_nan();
+    std::size_t count = 0;
+    while (live_ != 0 && heap_[kRoot].time() < until) {
+      const Event event = pop_front();
+      ++count;
+      handler(static_cast<const Event&>(event));
+    }
+    if (std::isfinite(until) && until > now_) now_ = until;
+    return count;
+  }
+
+  /// Pre-sizes storage for n pending events so that scheduling up to n allocates nothing (the overflow
+  /// table may still grow if events outlive 4n later schedulings).
+  void reserve(std::size_t n) {
+    while (ring_.size() < n * kRingPerEvent) grow_ring();
+    heap_.reserve(n + kRoot);
+    slots_.reserve(n);
+    free_slots_.reserve(slots_.capacity());
+  }
+
+  /// Drops all pending events; now() and the id sequence are unchanged (old ids never match again).
+  void clear() {
+    heap_.resize(kRoot);
+    free_slots_.clear();
+    for (std::size_t slot = slots_.size(); slot-- > 0;) {
+      slots_[slot].id = kNoEvent;
+      slots_[slot].flags = 0;
+      free_slots_.push_back(static_cast<std::uint32_t>(slot));
+    }
+    for (std::uint32_t& entry : ring_) entry = kNoSlot;
+    for (OverflowEntry& entry : overflow_) entry.id = kNoEvent;
+    overflow_count_ = 0;
+    live_ = 0;
+    cancelled_ = 0;
+  }
+
+ private:
+  // Heap key, 16 bytes (four siblings fill one cache line): `order` is the time mapped to an unsigned
+  // integer of the same order; `rest` holds the priority (offset by 2^31, so unsigned order is signed
+  // order) in the high half and the slot in the low half. Comparing (order, rest without the slot) as
+  // one 128-bit unsigned number is branch-free; only equal (time, priority) look at the ids.
+  struct Key {
+    std::uint64_t rest;
+    std::uint64_t order;
+    std::uint32_t slot() const { return static_cast<std::uint32_t>(rest); }
+    int priority() const { return static_cast<int>(static_cast<std::uint32_t>(rest >> 32) ^ kSignBit32); }
+    double time() const { return key_time(order); }
+  };
+  __extension__ typedef unsigned __int128 Uint128;
+  struct Slot {
+    EventId id;       // the event's id while it is in the heap (pending or cancelled)
+    Payload payload;
+    std::uint32_t flags;  // kCancelled, kOverflowed (not bools: char stores would alias everything)
+  };
+  // In the heap but cancelled: dropped when it surfaces.
+  static constexpr std::uint32_t kCancelled = 1;
+  // Pending and found through the overflow table, not the ring.
+  static constexpr std::uint32_t kOverflowed = 2;
+  struct OverflowEntry {
+    EventId id;  // kNoEvent marks an empty bucket
+    std::uint32_t slot;
+  };
+
+  // The heap's root sits at physical index 3 (indices 0-2 are padding), so the children of physical
+  // node p, at 4p-8 .. 4p-5, start at a multiple of 4 keys = 64 bytes; its parent is p/4 + 2.
+  static constexpr std::size_t kRoot = 3;
+  static constexpr std::uint32_t kNoSlot = std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::size_t kNotFound = std::numeric_limits<std::size_t>::max();
+  static constexpr std::size_t kRingPerEvent = 4;    // ring entries per pending event (at least)
+  static constexpr std::size_t kMinRing = 64;
+  static constexpr std::size_t kMinOverflow = 16;
+  static constexpr std::size_t kMinCompaction = 64;  // below this many cancelled keys, never compact
+
+  static constexpr std::uint32_t kSignBit32 = 0x80000000U;
+  static constexpr std::uint64_t kSignBit64 = 0x8000000000000000ULL;
+
+  static std::size_t grown(std::size_t capacity) { return capacity < 16 ? 16 : capacity * 2; }
+
+  // Finite doubles to unsigned integers, order-preserving: negative values have all bits flipped,
+  // others only the sign bit. -0.0 becomes +0.0 first (adding +0.0), so equal times give equal keys.
+  static std::uint64_t time_key(double time) {
+    const auto bits = std::bit_cast<std::uint64_t>(time + 0.0);
+    return (bits & kSignBit64) != 0 ? ~bits : bits | kSignBit64;
+  }
+  static double key_time(std::uint64_t order) {
+    return std::bit_cast<double>((order & kSignBit64) != 0 ? order & ~kSignBit64 : ~order);
+  }
+  static Key make_key(double time, int priority, std::uint32_t slot) {
+    const std::uint64_t biased = static_cast<std::uint32_t>(priority) ^ kSignBit32;
+    return Key{(biased << 32) | slot, time_key(time)};
+  }
+
+  static Uint128 rank(const Key& k) {
+    return (static_cast<Uint128>(k.order) << 64) | (k.rest & 0xFFFFFFFF00000000ULL);
+  }
+
+  bool before(const Key& a, const Key& b) const {
+    const Uint128 ra = rank(a);
+    const Uint128 rb = rank(b);
+    bool less = ra < rb;
+    if (ra == rb) [[unlikely]] less = slots_[a.slot()].id < slots_[b.slot()].id;
+    return less;
+  }
+
+  // The index of the earliest of the four keys at first .. first+3 (selects, not branches, when the
+  // ranks differ).
+  std::size_t earliest_of_four(std::size_t first) const {
+    const Key* k = &heap_[first];
+    const std::size_t a = first + static_cast<std::size_t>(before(k[1], k[0]));
+    const std::size_t b = first + 2 + static_cast<std::size_t>(before(k[3], k[2]));
+    return before(heap_[b], heap_[a]) ? b : a;
+  }
+
+  Event pop_front() {
+    const Key top = heap_[kRoot];
+    const std::uint32_t slot = top.slot();
+    const Slot& record = slots_[slot];
+    const Event event{top.time(), top.priority(), record.id, record.payload};
+    if ((record.flags & kOverflowed) != 0) {
+      overflow_erase(overflow_find(event.id));
+    } else {
+      ring_[event.id & ring_mask_] = kNoSlot;  // a store only: no wait for a cache miss
+    }
+    --live_;
+    heap_pop();
+    release_slot(slot);
+    if (cancelled_ != 0) drop_cancelled_top();
+    // The next step reads the new top's slot: start fetching it now (a cache miss in large queues).
+    if (heap_.size() > kRoot) __builtin_prefetch(&slots_[heap_[kRoot].slot()]);
+    now_ = event.time;
+    return event;
+  }
+
+  // Removes a pending id from the ring or the overflow table; returns its slot, or kNoSlot if the id is
+  // not pending.
+  std::uint32_t unlink(EventId id) {
+    const std::size_t ring_pos = id & ring_mask_;
+    const std::uint32_t slot = ring_[ring_pos];
+    if (slot != kNoSlot && slots_[slot].id == id) {
+      ring_[ring_pos] = kNoSlot;
+      return slot;
+    }
+    if (overflow_count_ == 0) return kNoSlot;
+    const std::size_t pos = overflow_find(id);
+    if (pos == kNotFound) return kNoSlot;
+    const std::uint32_t found = overflow_[pos].slot;
+    overflow_erase(pos);
+    slots_[found].flags &= ~kOverflowed;
+    return found;
+  }
+
+  void release_slot(std::uint32_t slot) {
+    slots_[slot].id = kNoEvent;
+    slots_[slot].flags = 0;
+    free_slots_.push_back(slot);  // never allocates: capacity >= slots_.capacity()
+  }
+
+  // Pops cancelled keys off the top until the top is live or the heap is empty.
+  void drop_cancelled_top() {
+    while (heap_.size() > kRoot && (slots_[heap_[kRoot].slot()].flags & kCancelled) != 0) {
+      const std::uint32_t slot = heap_[kRoot].slot();
+      heap_pop();
+      release_slot(slot);
+      --cancelled_;
+    }
+  }
+
+  // Removes every cancelled key and restores the heap property bottom-up (Floyd), O(n).
+  void compact() {
+    std::size_t kept = kRoot;
+    for (std::size_t p = kRoot; p < heap_.size(); ++p) {
+      if ((slots_[heap_[p].slot()].flags & kCancelled) != 0) {
+        release_slot(heap_[p].slot());
+      } else {
+        heap_[kept++] = heap_[p];
+      }
+    }
+    heap_.resize(kept);
+    cancelled_ = 0;
+    if (kept > kRoot + 1) {
+      for (std::size_t p = parent(kept - 1) + 1; p-- > kRoot;) sift_down(p, heap_[p]);
+    }
+  }
+
+  void add_slot(const Payload& payload) {
+    if (slots_.size() >= kNoSlot - 1) detail::throw_too_many_events();
+    if (slots_.size() == slots_.capacity()) {
+      // free_slots_ never holds more than slots_.size() entries, so its push_back never allocates.
+      const std::size_t capacity = grown(slots_.capacity());
+      slots_.reserve(capacity);
+      free_slots_.reserve(capacity);
+    }
+    slots_.push_back(Slot{kNoEvent, payload, 0});
+    free_slots_.push_back(static_cast<std::uint32_t>(slots_.size() - 1));
+  }
+
+  // --- 4-ary heap, hole-moving sifts ---
+
+  static std::size_t parent(std::size_t p) { return p / 4 + 2; }
+  static std::size_t first_child(std::size_t p) { return 4 * p - 8; }
+
+  void heap_push(const Key& key) {
+    heap_.push_back(key);
+    std::size_t hole = heap_.size() - 1;
+    while (hole > kRoot) {
+      const std::size_t up = parent(hole);
+      if (!before(key, heap_[up])) break;
+      heap_[hole] = heap_[up];
+      hole = up;
+    }
+    heap_[hole] = key;
+  }
+
+  // Removes the root bottom-up: the hole descends along the earliest children to a leaf without
+  // comparing against the last key, which then rises from there (usually not far, as it came from the
+  // bottom). Saves a comparison per level over the textbook sift-down.
+  void heap_pop() {
+    const Key last = heap_.back();
+    heap_.pop_back();
+    const std::size_t end = heap_.size();
+    if (end == kRoot) return;
+    std::size_t hole = kRoot;
+    for (;;) {
+      const std::size_t first = first_child(hole);
+      std::size_t best;
+      if (first + 4 <= end) {
+        // The 16 grandchildren are contiguous (4 cache lines): fetch them while these four compare.
+        const std::size_t grand = first_child(first);
+        if (grand < end) {
+          const Key* g = heap_.data() + grand;
+          __builtin_prefetch(g);
+          __builtin_prefetch(g + 4);
+          __builtin_prefetch(g + 8);
+          __builtin_prefetch(g + 12);
+        }
+        best = earliest_of_four(first);
+      } else if (first < end) {
+        best = first;
+        for (std::size_t c = first + 1; c < end; ++c) {
+          if (before(heap_[c], heap_[best])) best = c;
+        }
+      } else {
+        break;
+      }
+      heap_[hole] = heap_[best];
+      hole = best;
+    }
+    while (hole > kRoot) {
+      const std::size_t up = parent(hole);
+      if (!before(last, heap_[up])) break;
+      heap_[hole] = heap_[up];
+      hole = up;
+    }
+    heap_[hole] = last;
+  }
+
+  // Places `key` at `hole` or below, moving smaller children up.
+  void sift_down(std::size_t hole, const Key key) {
+    const std::size_t end = heap_.size();
+    for (;;) {
+      const std::size_t first = first_child(hole);
+      if (first >= end) break;
+      std::size_t best = first;
+      if (first + 4 <= end) {
+        best = earliest_of_four(first);
+      } else {
+        for (std::size_t c = first + 1; c < end; ++c) {
+          if (before(heap_[c], heap_[best])) best = c;
+        }
+      }
+      if (!before(heap_[best], key)) break;
+      heap_[hole] = heap_[best];
+      hole = best;
+    }
+    heap_[hole] = key;
+  }
+
+  // --- the id ring ---
+
+  // Doubles the ring (or creates it). Pending ids in distinct entries of the old ring differ mod R, so
+  // they differ mod 2R too: re-placing them never collides. Overflow entries stay where they are.
+  void grow_ring() {
+    const std::size_t size = ring_.empty() ? kMinRing : ring_.size() * 2;
+    std::vector<std::uint32_t> ring(size, kNoSlot);
+    const std::size_t mask = size - 1;
+    for (const std::uint32_t slot : ring_) {
+      if (slot != kNoSlot) ring[slots_[slot].id & mask] = slot;
+    }
+    ring_.swap(ring);
+    ring_mask_ = mask;
+  }
+
+  // --- overflow table: power-of-two size, load <= 1/2, Fibonacci hashing, linear probing ---
+
+  std::size_t home(EventId id) const {
+    return static_cast<std::size_t>((id * 0x9E3779B97F4A7C15ULL) >> overflow_shift_);
+  }
+
+  std::size_t overflow_find(EventId id) const {
+    const std::size_t mask = overflow_.size() - 1;
+    for (std::size_t i = home(id);; i = (i + 1) & mask) {
+      if (overflow_[i].id == id) return i;
+      if (overflow_[i].id == kNoEvent) return kNotFound;
+    }
+  }
+
+  void overflow_insert(EventId id, std::uint32_t slot) {
+    const std::size_t mask = overflow_.size() - 1;
+    std::size_t i = home(id);
+    while (overflow_[i].id != kNoEvent) i = (i + 1) & mask;
+    overflow_[i] = OverflowEntry{id, slot};
+    ++overflow_count_;
+  }
+
+  // Backward-shift deletion: keeps every remaining entry reachable from its home without tombstones.
+  void overflow_erase(std::size_t hole) {
+    const std::size_t mask = overflow_.size() - 1;
+    std::size_t j = hole;
+    for (;;) {
+      j = (j + 1) & mask;
+      if (overflow_[j].id == kNoEvent) break;
+      const std::size_t k = home(overflow_[j].id);
+      // Entry j may stay if its home lies cyclically in (hole, j].
+      const bool stays = hole <= j ? (hole < k && k <= j) : (hole < k || k <= j);
+      if (stays) continue;
+      overflow_[hole] = overflow_[j];
+      hole = j;
+    }
+    overflow_[hole].id = kNoEvent;
+    --overflow_count_;
+  }
+
+  void grow_overflow() {
+    const std::size_t size = overflow_.empty() ? kMinOverflow : overflow_.size() * 2;
+    std::vector<OverflowEntry> old(size, OverflowEntry{kNoEvent, 0});
+    old.swap(overflow_);
+    int bits = 0;
+    while ((std::size_t{1} << bits) < size) ++bits;
+    overflow_shift_ = 64 - bits;
+    overflow_count_ = 0;
+    for (const OverflowEntry& entry : old) {
+      if (entry.id != kNoEvent) overflow_insert(entry.id, entry.slot);
+    }
+  }
+
+  double now_;
+  EventId next_id_ = 1;
+  std::size_t live_ = 0;       // pending, not cancelled
+  std::size_t cancelled_ = 0;  // cancelled keys still in heap_
+  std::vector<Key, detail::CacheLineAllocator<Key>> heap_;  // kRoot padding keys, then the heap
+  std::vector<Slot> slots_;
+  std::vector<std::uint32_t> free_slots_;
+  std::vector<std::uint32_t> ring_;  // slot of the pending id in ring_[id & ring_mask_], or kNoSlot
+  std::size_t ring_mask_ = 0;
+  std::vector<OverflowEntry> overflow_;
+  std::size_t overflow_count_ = 0;
+  int overflow_shift_ = 64;
+};
 
 }  // namespace poweron
