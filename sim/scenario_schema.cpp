@@ -1,0 +1,533 @@
+#include "scenario_schema.hpp"
+
+#include <algorithm>
+#include <map>
+#include <string>
+
+#include "did_you_mean.hpp"
+#include "schema_rules.hpp"
+#include "schema_values.hpp"
+
+namespace poweron {
+namespace {
+
+// Ids of a collection, for reference checks; nullopt when the collection itself is malformed (then
+// references into it are not checked, so one mistake gives one message).
+using IdSet = std::optional<std::vector<std::string>>;
+
+IdSet collect_ids(const SourceNode* collection) {
+  std::vector<std::string> ids;
+  if (collection == nullptr || collection->is_null()) return ids;
+  if (!collection->is_map()) return std::nullopt;
+  for (const auto& [key, value] : collection->entries) {
+    if (is_valid_id(key.text)) ids.push_back(key.text);
+  }
+  return ids;
+}
+
+template <typename T>
+void sort_by_id(std::vector<T>& elements) {
+  std::sort(elements.begin(), elements.end(), [](const T& a, const T& b) { return a.id < b.id; });
+}
+
+const DistSpec kDateDist{true, false, kAnyNumber};
+const DistSpec kDurationDist{false, true, kNonNegative};
+const DistSpec kSlipDist{false, false, kAnyNumber};
+const DistSpec kPowerDist{false, true, kNonNegative};
+const DistSpec kRateDist{false, false, kAtLeastOne};
+
+Distribution default_duration(const std::string& address) {
+  Distribution d = Distribution::constant(0.0, address);
+  d.non_negative = true;
+  return d;
+}
+
+class ScenarioBuilder {
+ public:
+  ScenarioBuilder(const SourceDocument& document, const LoaderLimits& limits, std::vector<Diagnostic>& diagnostics)
+      : document_(document), reader_(document, limits, diagnostics) {}
+
+  Scenario build() {
+    const SourceNode& root = document_.root;
+    scenario_.source_files = document_.files;
+    if (!root.is_map() && !root.is_null()) {
+      reader_.error(root.mark, "", "expected a map of scenario keys, got " + describe(root));
+      return scenario_;
+    }
+    reader_.check_keys(root, "",
+                       {"name", "description", "start", "end", "seed", "extends", "skus", "owners", "sites",
+                        "construction", "orders", "redirections", "risks", "correlations"});
+    skus_ = collect_ids(root.find("skus"));
+    owners_ = collect_ids(root.find("owners"));
+    sites_ = collect_ids(root.find("sites"));
+    tasks_ = collect_ids(root.find("construction"));
+    orders_ = collect_ids(root.find("orders"));
+
+    read_header(root);
+    if (const SourceNode* node = root.find("skus")) read_skus(*node);
+    if (const SourceNode* node = root.find("owners")) read_owners(*node);
+    if (const SourceNode* node = root.find("sites")) read_sites(*node);
+    if (const SourceNode* node = root.find("construction")) read_construction(*node);
+    if (const SourceNode* node = root.find("orders")) read_orders(*node);
+    if (const SourceNode* node = root.find("redirections")) read_redirections(*node);
+    if (const SourceNode* node = root.find("risks")) read_risks(*node);
+    if (const SourceNode* node = root.find("correlations")) scenario_.correlations = read_correlations(*node, reader_);
+    return scenario_;
+  }
+
+ private:
+  // Checks that `value` names an element of `ids`; reports `unknown KIND "x"` otherwise.
+  bool check_reference(const IdSet& ids, const char* kind, const SourceNode& node, const std::string& path,
+                       const std::string& value) {
+    if (!ids) return false;
+    if (std::find(ids->begin(), ids->end(), value) != ids->end()) return true;
+    reader_.error(node.mark, path, std::string("unknown ") + kind + " \"" + value + "\"" + did_you_mean(value, *ids));
+    return false;
+  }
+
+  // A required or optional reference field; returns the id when it resolves.
+  std::optional<std::string> reference(const SourceNode& map, const std::string& path, const char* key,
+                                       const IdSet& ids, const char* kind, bool is_required) {
+    const SourceNode* node = is_required ? reader_.required(map, path, key) : reader_.optional(map, key);
+    if (node == nullptr) return std::nullopt;
+    const std::string field = join_path(path, key);
+    const auto id = reader_.text(*node, field);
+    if (!id || !check_reference(ids, kind, *node, field, *id)) return std::nullopt;
+    return id;
+  }
+
+  // Reports a fixed destination site that belongs to another owner than `owner`.
+  void check_site_owner(const SourceNode& map, const std::string& path, const std::string& site,
+                        const std::string& owner) {
+    const auto found = site_owner_.find(site);
+    if (found == site_owner_.end() || found->second.empty() || found->second == owner) return;
+    reader_.error(map.find("site")->mark, join_path(path, "site"),
+                  "site \"" + site + "\" belongs to owner \"" + found->second + "\", not to \"" + owner + "\"");
+  }
+
+  void read_header(const SourceNode& root) {
+    if (const SourceNode* node = reader_.required(root, "", "name")) {
+      scenario_.name = reader_.text(*node, "name").value_or("");
+    }
+    if (const SourceNode* node = reader_.optional(root, "description")) {
+      scenario_.description = reader_.text(*node, "description").value_or("");
+    }
+    const SourceNode* start = reader_.required(root, "", "start");
+    const SourceNode* end = reader_.required(root, "", "end");
+    std::optional<Date> start_date, end_date;
+    if (start != nullptr) start_date = reader_.date(*start, "start");
+    if (end != nullptr) end_date = reader_.date(*end, "end");
+    if (start_date) scenario_.start = *start_date;
+    if (end_date) scenario_.end = *end_date;
+    if (start_date && end_date && *end_date < *start_date) {
+      reader_.error(end->mark, "end", "must be on or after start " + start->scalar + ", got " + end->scalar);
+    }
+    if (const SourceNode* node = reader_.optional(root, "seed")) {
+      if (const auto seed = reader_.integer(*node, "seed", kNonNegative)) {
+        scenario_.seed = static_cast<std::uint64_t>(*seed);
+      }
+    }
+  }
+
+  void read_skus(const SourceNode& node) {
+    reader_.for_each_element(
+        node, "skus", [&](const std::string& id, const SourceKey&, const SourceNode& value, const std::string& path) {
+          SourceNode storage;
+          const SourceNode& body = empty_map_at(value, storage);
+          if (!reader_.expect_map(body, path)) return;
+          reader_.check_keys(body, path, {"power_kw", "price", "tflops"});
+          Sku sku;
+          sku.id = id;
+          if (const SourceNode* v = reader_.required(body, path, "power_kw")) {
+            sku.power_kw = reader_.number(*v, join_path(path, "power_kw"), kPositive).value_or(0.0);
+          }
+          if (const SourceNode* v = reader_.optional(body, "price")) {
+            sku.price = reader_.number(*v, join_path(path, "price"), kNonNegative).value_or(0.0);
+          }
+          if (const SourceNode* v = reader_.optional(body, "tflops")) {
+            sku.tflops = reader_.number(*v, join_path(path, "tflops"), kNonNegative).value_or(0.0);
+          }
+          scenario_.skus.push_back(std::move(sku));
+        });
+    sort_by_id(scenario_.skus);
+  }
+
+  void read_owners(const SourceNode& node) {
+    reader_.for_each_element(
+        node, "owners", [&](const std::string& id, const SourceKey&, const SourceNode& value, const std::string& path) {
+          SourceNode storage;
+          const SourceNode& body = empty_map_at(value, storage);
+          if (!reader_.expect_map(body, path)) return;
+          reader_.check_keys(body, path, {"cost_of_capital", "targets"});
+          Owner owner;
+          owner.id = id;
+          if (const SourceNode* v = reader_.optional(body, "cost_of_capital")) {
+            owner.cost_of_capital = reader_.number(*v, join_path(path, "cost_of_capital"), kNonNegative).value_or(0.0);
+          }
+          if (const SourceNode* targets = body.find("targets"))
+            read_targets(*targets, join_path(path, "targets"), owner);
+          scenario_.owners.push_back(std::move(owner));
+        });
+    sort_by_id(scenario_.owners);
+  }
+
+  void read_targets(const SourceNode& node, const std::string& targets_path, Owner& owner) {
+    reader_.for_each_element(
+        node, targets_path,
+        [&](const std::string& id, const SourceKey&, const SourceNode& value, const std::string& path) {
+          SourceNode storage;
+          const SourceNode& body = empty_map_at(value, storage);
+          if (!reader_.expect_map(body, path)) return;
+          reader_.check_keys(body, path, {"date", "powered", "sku"});
+          Target target;
+          target.id = id;
+          if (const SourceNode* v = reader_.required(body, path, "date")) {
+            target.date = reader_.date(*v, join_path(path, "date")).value_or(0);
+          }
+          if (const SourceNode* v = reader_.required(body, path, "powered")) {
+            target.powered = reader_.integer(*v, join_path(path, "powered"), kNonNegative).value_or(0);
+          }
+          target.sku = reference(body, path, "sku", skus_, "sku", false);
+          owner.targets.push_back(std::move(target));
+        });
+    sort_by_id(owner.targets);
+  }
+
+  void read_sites(const SourceNode& node) {
+    reader_.for_each_element(
+        node, "sites", [&](const std::string& id, const SourceKey&, const SourceNode& value, const std::string& path) {
+          SourceNode storage;
+          const SourceNode& body = empty_map_at(value, storage);
+          if (!reader_.expect_map(body, path)) return;
+          reader_.check_keys(body, path, {"owner", "priority", "pue", "initial", "phases", "power", "install"});
+          Site site;
+          site.id = id;
+          site.owner = reference(body, path, "owner", owners_, "owner", true).value_or("");
+          site_owner_[id] = site.owner;
+          if (const SourceNode* v = reader_.optional(body, "priority")) {
+            site.priority = reader_.integer(*v, join_path(path, "priority")).value_or(site.priority);
+          }
+          if (const SourceNode* v = reader_.optional(body, "pue")) {
+            site.pue = reader_.number(*v, join_path(path, "pue"), kAtLeastOne).value_or(site.pue);
+          }
+          if (const SourceNode* v = body.find("initial")) read_initial(*v, join_path(path, "initial"), site);
+          if (const SourceNode* v = body.find("phases")) read_phases(*v, join_path(path, "phases"), site);
+          if (const SourceNode* v = reader_.optional(body, "power")) read_power(*v, join_path(path, "power"), site);
+          read_install(reader_.optional(body, "install"), join_path(path, "install"), site.install);
+          scenario_.sites.push_back(std::move(site));
+        });
+    sort_by_id(scenario_.sites);
+  }
+
+  void read_initial(const SourceNode& node, const std::string& initial_path, Site& site) {
+    reader_.for_each_element(
+        node, initial_path,
+        [&](const std::string& sku, const SourceKey& key, const SourceNode& value, const std::string& path) {
+          const SourceNode key_node{SourceNode::Kind::kScalar, key.text, false, {}, {}, key.mark};
+          check_reference(skus_, "sku", key_node, path, sku);
+          site.initial.push_back(InitialChips{sku, reader_.count(value, path, 0).value_or(0)});
+        });
+    std::sort(site.initial.begin(), site.initial.end(),
+              [](const InitialChips& a, const InitialChips& b) { return a.sku < b.sku; });
+  }
+
+  void read_phases(const SourceNode& node, const std::string& phases_path, Site& site) {
+    reader_.for_each_element(
+        node, phases_path,
+        [&](const std::string& id, const SourceKey&, const SourceNode& value, const std::string& path) {
+          SourceNode storage;
+          const SourceNode& body = empty_map_at(value, storage);
+          if (!reader_.expect_map(body, path)) return;
+          reader_.check_keys(body, path, {"gpus", "ready"});
+          Phase phase;
+          phase.id = id;
+          if (const SourceNode* v = reader_.required(body, path, "gpus")) {
+            phase.gpus = reader_.count(*v, join_path(path, "gpus"), 0).value_or(0);
+          }
+          const std::string ready_path = join_path(path, "ready");
+          phase.ready.date = Distribution::constant(static_cast<double>(scenario_.start), ready_path);
+          phase.ready.date.is_date = true;
+          phase.ready.lag_days = default_duration(join_path(ready_path, "lag_days"));
+          if (const SourceNode* ready = reader_.optional(body, "ready")) read_ready(*ready, ready_path, phase.ready);
+          site.phases.push_back(std::move(phase));
+        });
+    sort_by_id(site.phases);
+  }
+
+  // `ready`: a date *dist*, or `{after: TASK, lag_days: dist}`.
+  void read_ready(const SourceNode& node, const std::string& path, PhaseReady& ready) {
+    const bool tied = node.is_map() && (node.find("after") != nullptr || node.find("lag_days") != nullptr);
+    if (!tied) {
+      if (auto date = reader_.distribution(node, path, kDateDist)) ready.date = std::move(*date);
+      return;
+    }
+    reader_.check_keys(node, path, {"after", "lag_days"});
+    ready.after = reference(node, path, "after", tasks_, "construction task", true);
+    if (const SourceNode* lag = reader_.optional(node, "lag_days")) {
+      if (auto days = reader_.distribution(*lag, join_path(path, "lag_days"), kDurationDist)) {
+        ready.lag_days = std::move(*days);
+      }
+    }
+  }
+
+  void read_power(const SourceNode& node, const std::string& power_path, Site& site) {
+    site.power.emplace();
+    reader_.for_each_element(
+        node, power_path,
+        [&](const std::string& id, const SourceKey&, const SourceNode& value, const std::string& path) {
+          if (!value.is_sequence() || value.items.empty()) {
+            reader_.error(value.mark, path,
+                          "expected a non-empty list of {date, mw} steps, got " +
+                              (value.is_sequence() ? std::string("an empty list") : describe(value)));
+            return;
+          }
+          PowerSource source;
+          source.id = id;
+          for (std::size_t i = 0; i < value.items.size(); ++i) {
+            const SourceNode& step_node = value.items[i];
+            const std::string step_path = join_path(path, std::to_string(i));
+            if (!step_node.is_map()) {
+              reader_.error(step_node.mark, step_path, "expected a map {date, mw}, got " + describe(step_node));
+              continue;
+            }
+            reader_.check_keys(step_node, step_path, {"date", "mw"});
+            PowerStep step;
+            if (const SourceNode* v = reader_.required(step_node, step_path, "date")) {
+              step.date = reader_.distribution(*v, join_path(step_path, "date"), kDateDist).value_or(step.date);
+            }
+            if (const SourceNode* v = reader_.required(step_node, step_path, "mw")) {
+              step.mw = reader_.distribution(*v, join_path(step_path, "mw"), kPowerDist).value_or(step.mw);
+            }
+            source.steps.push_back(std::move(step));
+          }
+          site.power->push_back(std::move(source));
+        });
+    sort_by_id(*site.power);
+  }
+
+  void read_install(const SourceNode* node, const std::string& path, Install& install) {
+    install.burn_in_days = default_duration(join_path(path, "burn_in_days"));
+    install.rma_days = default_duration(join_path(path, "rma_days"));
+    if (node == nullptr || !reader_.expect_map(*node, path)) return;
+    reader_.check_keys(*node, path, {"crews", "rate", "burn_in_days", "failure_rate", "rma_days"});
+    if (const SourceNode* v = reader_.optional(*node, "crews"))
+      install.crews = reader_.count(*v, join_path(path, "crews"), 1);
+    if (const SourceNode* v = reader_.optional(*node, "rate")) {
+      install.rate = reader_.distribution(*v, join_path(path, "rate"), kRateDist);
+    }
+    if (const SourceNode* v = reader_.optional(*node, "burn_in_days")) {
+      install.burn_in_days =
+          reader_.distribution(*v, join_path(path, "burn_in_days"), kDurationDist).value_or(install.burn_in_days);
+    }
+    if (const SourceNode* v = reader_.optional(*node, "failure_rate")) {
+      install.failure_rate =
+          reader_.number(*v, join_path(path, "failure_rate"), Range{0.0, true, 1.0, false}).value_or(0.0);
+    }
+    if (const SourceNode* v = reader_.optional(*node, "rma_days")) {
+      install.rma_days =
+          reader_.distribution(*v, join_path(path, "rma_days"), kDurationDist).value_or(install.rma_days);
+    }
+  }
+
+  void read_construction(const SourceNode& node) {
+    std::map<std::string, SourceMark> task_keys;
+    const bool ok = reader_.for_each_element(
+        node, "construction",
+        [&](const std::string& id, const SourceKey& key, const SourceNode& value, const std::string& path) {
+          task_keys[id] = key.mark;
+          SourceNode storage;
+          const SourceNode& body = empty_map_at(value, storage);
+          if (!reader_.expect_map(body, path)) return;
+          reader_.check_keys(body, path, {"start", "after", "days"});
+          Task task;
+          task.id = id;
+          if (const SourceNode* v = reader_.optional(body, "start")) {
+            task.start = reader_.distribution(*v, join_path(path, "start"), kDateDist);
+          }
+          if (const SourceNode* after = reader_.optional(body, "after"))
+            read_after(*after, join_path(path, "after"), task);
+          if (const SourceNode* v = reader_.required(body, path, "days")) {
+            task.days = reader_.distribution(*v, join_path(path, "days"), kDurationDist).value_or(task.days);
+          }
+          scenario_.construction.push_back(std::move(task));
+        });
+    sort_by_id(scenario_.construction);
+    if (ok) check_construction_cycle(scenario_.construction, task_keys, reader_);
+  }
+
+  // `after`: a list of task ids (a single id is accepted as a one-element list). Keeps only ids that
+  // resolve, so the cycle check sees a well-formed graph.
+  void read_after(const SourceNode& node, const std::string& path, Task& task) {
+    if (node.is_scalar()) {
+      if (const auto id = reader_.text(node, path);
+          id && check_reference(tasks_, "construction task", node, path, *id)) {
+        task.after.push_back(*id);
+      }
+      return;
+    }
+    if (!node.is_sequence()) {
+      reader_.error(node.mark, path, "expected a list of construction task ids, got " + describe(node));
+      return;
+    }
+    for (std::size_t i = 0; i < node.items.size(); ++i) {
+      const std::string item_path = join_path(path, std::to_string(i));
+      const auto id = reader_.text(node.items[i], item_path);
+      if (id && check_reference(tasks_, "construction task", node.items[i], item_path, *id)) task.after.push_back(*id);
+    }
+  }
+
+  void read_orders(const SourceNode& node) {
+    std::int64_t total_lots = 0;
+    reader_.for_each_element(
+        node, "orders", [&](const std::string& id, const SourceKey&, const SourceNode& value, const std::string& path) {
+          SourceNode storage;
+          const SourceNode& body = empty_map_at(value, storage);
+          if (!reader_.expect_map(body, path)) return;
+          reader_.check_keys(
+              body, path,
+              {"owner", "sku", "quantity", "ship", "lots", "lot_interval_days", "slip_days", "transit_days", "site"});
+          Order order;
+          order.id = id;
+          const auto owner = reference(body, path, "owner", owners_, "owner", true);
+          order.owner = owner.value_or("");
+          order.sku = reference(body, path, "sku", skus_, "sku", true).value_or("");
+          std::optional<std::int64_t> quantity;
+          if (const SourceNode* v = reader_.required(body, path, "quantity")) {
+            quantity = reader_.count(*v, join_path(path, "quantity"), 1);
+          }
+          order.quantity = quantity.value_or(0);
+          if (const SourceNode* v = reader_.required(body, path, "ship")) {
+            order.ship = reader_.distribution(*v, join_path(path, "ship"), kDateDist).value_or(order.ship);
+          }
+          if (const SourceNode* v = reader_.optional(body, "lots")) {
+            const std::string lots_path = join_path(path, "lots");
+            const auto lots = reader_.count(*v, lots_path, 1);
+            if (lots && quantity && *lots > *quantity) {
+              reader_.error(v->mark, lots_path,
+                            "must be <= quantity (" + std::to_string(*quantity) + "), got " + v->scalar);
+            }
+            order.lots = lots.value_or(1);
+          }
+          total_lots += order.lots;
+          if (const SourceNode* v = reader_.optional(body, "lot_interval_days")) {
+            order.lot_interval_days =
+                reader_.number(*v, join_path(path, "lot_interval_days"), kNonNegative).value_or(0.0);
+          }
+          const std::string slip_path = join_path(path, "slip_days");
+          order.slip_days = Distribution::constant(0.0, slip_path);
+          if (const SourceNode* v = reader_.optional(body, "slip_days")) {
+            order.slip_days = reader_.distribution(*v, slip_path, kSlipDist).value_or(order.slip_days);
+          }
+          const std::string transit_path = join_path(path, "transit_days");
+          order.transit_days = default_duration(transit_path);
+          if (const SourceNode* v = reader_.optional(body, "transit_days")) {
+            order.transit_days = reader_.distribution(*v, transit_path, kDurationDist).value_or(order.transit_days);
+          }
+          order.site = reference(body, path, "site", sites_, "site", false);
+          if (order.site && owner) check_site_owner(body, path, *order.site, *owner);
+          scenario_.orders.push_back(std::move(order));
+        });
+    sort_by_id(scenario_.orders);
+    if (total_lots > reader_.limits().max_total_lots) {
+      reader_.error(node.mark, "orders",
+                    "total lots over all orders (" + std::to_string(total_lots) + ") exceed the limit of " +
+                        std::to_string(reader_.limits().max_total_lots));
+    }
+  }
+
+  void read_redirections(const SourceNode& node) {
+    reader_.for_each_element(
+        node, "redirections",
+        [&](const std::string& id, const SourceKey&, const SourceNode& value, const std::string& path) {
+          SourceNode storage;
+          const SourceNode& body = empty_map_at(value, storage);
+          if (!reader_.expect_map(body, path)) return;
+          reader_.check_keys(body, path, {"date", "order", "to", "quantity", "site"});
+          Redirection redirection;
+          redirection.id = id;
+          if (const SourceNode* v = reader_.required(body, path, "date")) {
+            redirection.date = reader_.distribution(*v, join_path(path, "date"), kDateDist).value_or(redirection.date);
+          }
+          redirection.order = reference(body, path, "order", orders_, "order", true).value_or("");
+          const auto to = reference(body, path, "to", owners_, "owner", true);
+          redirection.to = to.value_or("");
+          if (const SourceNode* v = reader_.optional(body, "quantity")) {
+            redirection.quantity = reader_.count(*v, join_path(path, "quantity"), 1);
+          }
+          redirection.site = reference(body, path, "site", sites_, "site", false);
+          if (redirection.site && to) check_site_owner(body, path, *redirection.site, *to);
+          scenario_.redirections.push_back(std::move(redirection));
+        });
+    sort_by_id(scenario_.redirections);
+  }
+
+  void read_risks(const SourceNode& node) {
+    reader_.for_each_element(
+        node, "risks", [&](const std::string& id, const SourceKey&, const SourceNode& value, const std::string& path) {
+          SourceNode storage;
+          const SourceNode& body = empty_map_at(value, storage);
+          if (!reader_.expect_map(body, path)) return;
+          reader_.check_keys(body, path, {"probability", "delays"});
+          Risk risk;
+          risk.id = id;
+          if (const SourceNode* v = reader_.required(body, path, "probability")) {
+            risk.probability = reader_.number(*v, join_path(path, "probability"), kProbability).value_or(0.0);
+          }
+          if (const SourceNode* delays = reader_.required(body, path, "delays")) {
+            read_delays(*delays, join_path(path, "delays"), risk);
+          }
+          scenario_.risks.push_back(std::move(risk));
+        });
+    sort_by_id(scenario_.risks);
+  }
+
+  void read_delays(const SourceNode& node, const std::string& delays_path, Risk& risk) {
+    if (!node.is_sequence()) {
+      reader_.error(node.mark, delays_path, "expected a list of {task or order, days}, got " + describe(node));
+      return;
+    }
+    for (std::size_t i = 0; i < node.items.size(); ++i) {
+      const SourceNode& item = node.items[i];
+      const std::string path = join_path(delays_path, std::to_string(i));
+      if (!item.is_map()) {
+        reader_.error(item.mark, path, "expected a map {task or order, days}, got " + describe(item));
+        continue;
+      }
+      reader_.check_keys(item, path, {"task", "order", "days"});
+      RiskDelay delay;
+      const bool has_task = item.find("task") != nullptr;
+      const bool has_order = item.find("order") != nullptr;
+      if (has_task == has_order) {
+        reader_.error(item.mark, path, "needs exactly one of \"task\" or \"order\"");
+      } else if (has_task) {
+        delay.kind = RiskDelay::Kind::kTask;
+        delay.target = reference(item, path, "task", tasks_, "construction task", true).value_or("");
+      } else {
+        delay.kind = RiskDelay::Kind::kOrder;
+        delay.target = reference(item, path, "order", orders_, "order", true).value_or("");
+      }
+      if (const SourceNode* v = reader_.required(item, path, "days")) {
+        delay.days = reader_.distribution(*v, join_path(path, "days"), kDurationDist).value_or(delay.days);
+      }
+      risk.delays.push_back(std::move(delay));
+    }
+  }
+
+  const SourceDocument& document_;
+  SchemaReader reader_;
+  Scenario scenario_;
+  IdSet skus_, owners_, sites_, tasks_, orders_;
+  std::map<std::string, std::string> site_owner_;  ///< site id -> owner id ("" when it did not resolve)
+};
+
+}  // namespace
+
+std::optional<Scenario> build_scenario(const SourceDocument& document, const LoaderLimits& limits,
+                                       std::vector<Diagnostic>& diagnostics) {
+  const std::size_t errors_before = diagnostics.size();
+  Scenario scenario = ScenarioBuilder(document, limits, diagnostics).build();
+  if (diagnostics.size() > errors_before) return std::nullopt;
+  return scenario;
+}
+
+}  // namespace poweron
