@@ -1,0 +1,202 @@
+#include "model_layout.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <string_view>
+
+#include "poweron/result.hpp"
+
+namespace poweron {
+namespace {
+
+template <typename T>
+std::map<std::string_view, std::int32_t> index_by_id(const std::vector<T>& items) {
+  std::map<std::string_view, std::int32_t> index;
+  for (std::size_t i = 0; i < items.size(); ++i) index.emplace(items[i].id, static_cast<std::int32_t>(i));
+  return index;
+}
+
+std::int32_t lookup(const std::map<std::string_view, std::int32_t>& index, const std::string& id,
+                    std::string_view what, std::string_view where) {
+  const auto found = index.find(id);
+  if (found == index.end()) {
+    throw InternalError("model: " + std::string(where) + ": unknown " + std::string(what) + " '" + id + "'");
+  }
+  return found->second;
+}
+
+void require(bool condition, const std::string& message) {
+  if (!condition) throw InternalError("model: " + message);
+}
+
+}  // namespace
+
+std::vector<std::int64_t> lot_sizes(std::int64_t quantity, std::int64_t lots) {
+  require(lots >= 1 && lots <= quantity, "lots must be in [1, quantity]");
+  std::vector<std::int64_t> sizes(static_cast<std::size_t>(lots), quantity / lots);
+  const std::int64_t remainder = quantity % lots;
+  for (std::int64_t k = 0; k < remainder; ++k) ++sizes[static_cast<std::size_t>(k)];
+  return sizes;
+}
+
+ModelLayout ModelLayout::build(const Scenario& scenario) {
+  ModelLayout layout;
+  const auto owners = index_by_id(scenario.owners);
+  const auto skus = index_by_id(scenario.skus);
+  const auto sites = index_by_id(scenario.sites);
+  const auto orders = index_by_id(scenario.orders);
+  layout.owner_count = static_cast<std::int32_t>(scenario.owners.size());
+  layout.sku_count = static_cast<std::int32_t>(scenario.skus.size());
+  require(layout.sku_count > 0 || scenario.orders.empty(), "a scenario with orders needs a sku");
+
+  double min_power_kw = std::numeric_limits<double>::infinity();
+  for (const Sku& sku : scenario.skus) {
+    require(sku.power_kw > 0, "skus." + sku.id + ".power_kw must be > 0");
+    min_power_kw = std::min(min_power_kw, sku.power_kw);
+  }
+
+  layout.owner_sites.resize(scenario.owners.size());
+  layout.sites.resize(scenario.sites.size());
+  layout.draw_kw.resize(scenario.sites.size() * scenario.skus.size());
+  for (std::size_t s = 0; s < scenario.sites.size(); ++s) {
+    const Site& site = scenario.sites[s];
+    const std::string where = "sites." + site.id;
+    LayoutSite& out = layout.sites[s];
+    out.owner = lookup(owners, site.owner, "owner", where);
+    out.pue = site.pue;
+    out.crews = site.install.crews.value_or(-1);
+    require(!site.install.crews || *site.install.crews >= 1, where + ".install.crews must be >= 1");
+    out.failure_rate = site.install.failure_rate;
+    require(out.failure_rate >= 0 && out.failure_rate < 1, where + ".install.failure_rate must be in [0, 1)");
+    for (const InitialChips& chips : site.initial) {
+      require(chips.count >= 0, where + ".initial." + chips.sku + " must be >= 0");
+      const std::int32_t sku = lookup(skus, chips.sku, "sku", where + ".initial");
+      if (chips.count > 0) out.initial.emplace_back(sku, chips.count);
+    }
+    for (const Phase& phase : site.phases) {
+      require(phase.gpus >= 0, where + ".phases." + phase.id + ".gpus must be >= 0");
+      out.phase_gpus.push_back(phase.gpus);
+    }
+    out.unlimited_power = !site.power.has_value();
+    out.first_source = static_cast<std::int32_t>(layout.source_site.size());
+    if (site.power) {
+      for (std::size_t k = 0; k < site.power->size(); ++k) {
+        layout.source_site.push_back(static_cast<std::int32_t>(s));
+        layout.source_local.push_back(static_cast<std::int32_t>(k));
+      }
+      out.source_count = static_cast<std::int32_t>(site.power->size());
+    }
+    out.power_slot_kw = site.pue * min_power_kw;
+    for (std::size_t k = 0; k < scenario.skus.size(); ++k) {
+      layout.draw_kw[s * scenario.skus.size() + k] = scenario.skus[k].power_kw * site.pue;
+    }
+    layout.owner_sites[static_cast<std::size_t>(out.owner)].push_back(static_cast<std::int32_t>(s));
+  }
+  for (auto& list : layout.owner_sites) {
+    // Sites are sorted by id, so a stable sort by priority gives (priority, id).
+    std::stable_sort(list.begin(), list.end(), [&](std::int32_t a, std::int32_t b) {
+      return scenario.sites[static_cast<std::size_t>(a)].priority < scenario.sites[static_cast<std::size_t>(b)].priority;
+    });
+    for (std::size_t p = 0; p < list.size(); ++p) {
+      layout.sites[static_cast<std::size_t>(list[p])].position = static_cast<std::int32_t>(p);
+    }
+  }
+
+  layout.ordered_by_sku.assign(scenario.skus.size(), 0);
+  for (std::size_t o = 0; o < scenario.orders.size(); ++o) {
+    const Order& order = scenario.orders[o];
+    const std::string where = "orders." + order.id;
+    LayoutOrder out;
+    out.owner = lookup(owners, order.owner, "owner", where);
+    out.sku = lookup(skus, order.sku, "sku", where);
+    if (order.site) {
+      out.site = lookup(sites, *order.site, "site", where);
+      require(layout.sites[static_cast<std::size_t>(out.site)].owner == out.owner,
+              where + ".site '" + *order.site + "' is not a site of owner '" + order.owner + "'");
+    }
+    require(order.quantity >= 1 && order.lots >= 1 && order.lots <= order.quantity,
+            where + ": need 1 <= lots <= quantity");
+    require(order.lot_interval_days >= 0, where + ".lot_interval_days must be >= 0");
+    out.quantity = order.quantity;
+    out.lot_interval_days = order.lot_interval_days;
+    out.first_lot = static_cast<std::int32_t>(layout.lots.size());
+    out.lot_count = static_cast<std::int32_t>(order.lots);
+    const std::vector<std::int64_t> sizes = lot_sizes(order.quantity, order.lots);
+    for (std::size_t k = 0; k < sizes.size(); ++k) {
+      layout.lots.push_back({static_cast<std::int32_t>(o), static_cast<std::int32_t>(k), sizes[k]});
+    }
+    layout.ordered_by_sku[static_cast<std::size_t>(out.sku)] += order.quantity;
+    layout.orders.push_back(out);
+  }
+
+  for (const Redirection& redirection : scenario.redirections) {
+    const std::string where = "redirections." + redirection.id;
+    LayoutRedirection out;
+    out.order = lookup(orders, redirection.order, "order", where);
+    out.to = lookup(owners, redirection.to, "owner", where);
+    if (redirection.quantity) {
+      require(*redirection.quantity >= 0, where + ".quantity must be >= 0");
+      out.quantity = *redirection.quantity;
+    }
+    if (redirection.site) {
+      out.site = lookup(sites, *redirection.site, "site", where);
+      require(layout.sites[static_cast<std::size_t>(out.site)].owner == out.to,
+              where + ".site '" + *redirection.site + "' is not a site of owner '" + redirection.to + "'");
+    }
+    layout.redirections.push_back(out);
+  }
+  return layout;
+}
+
+void ModelLayout::check_inputs(const ResolvedInputs& inputs) const {
+  auto shape = [](std::size_t got, std::size_t want, const std::string& what) {
+    if (got != want) {
+      throw InternalError("model: resolved inputs do not match the scenario: " + what + " has " +
+                          std::to_string(got) + " entries, expected " + std::to_string(want));
+    }
+  };
+  shape(inputs.sites.size(), sites.size(), "sites");
+  for (std::size_t s = 0; s < sites.size(); ++s) {
+    const ResolvedSite& site = inputs.sites[s];
+    const std::string where = "site " + std::to_string(s);
+    shape(site.phase_ready_time.size(), sites[s].phase_gpus.size(), where + " phases");
+    shape(site.power.size(), static_cast<std::size_t>(sites[s].source_count), where + " power sources");
+  }
+  shape(inputs.orders.size(), orders.size(), "orders");
+  for (std::size_t o = 0; o < orders.size(); ++o) {
+    shape(inputs.orders[o].transit_days.size(), static_cast<std::size_t>(orders[o].lot_count),
+          "order " + std::to_string(o) + " transit_days");
+  }
+  shape(inputs.redirection_time.size(), redirections.size(), "redirections");
+
+  // Values: times may be +infinity (never) but not NaN; durations >= 0; a rate > 0.
+  auto value = [](bool ok, const std::string& what, double v) {
+    if (!ok) throw InternalError("model: resolved input " + what + " is out of range: " + std::to_string(v));
+  };
+  for (std::size_t s = 0; s < sites.size(); ++s) {
+    const ResolvedSite& site = inputs.sites[s];
+    const std::string where = "site " + std::to_string(s);
+    for (const double t : site.phase_ready_time) value(!std::isnan(t), where + " phase ready time", t);
+    for (const auto& steps : site.power) {
+      for (const ResolvedPowerStep& step : steps) {
+        value(!std::isnan(step.time), where + " power step time", step.time);
+        value(std::isfinite(step.mw), where + " power step mw", step.mw);
+      }
+    }
+    value(site.install_rate > 0, where + " install_rate", site.install_rate);
+    value(site.burn_in_days >= 0, where + " burn_in_days", site.burn_in_days);
+    value(site.rma_days >= 0, where + " rma_days", site.rma_days);
+  }
+  for (std::size_t o = 0; o < orders.size(); ++o) {
+    const ResolvedOrder& order = inputs.orders[o];
+    const std::string where = "order " + std::to_string(o);
+    value(std::isfinite(order.ship_time), where + " ship_time", order.ship_time);
+    value(std::isfinite(order.slip_days), where + " slip_days", order.slip_days);
+    for (const double t : order.transit_days) value(t >= 0, where + " transit_days", t);
+  }
+  for (const double t : inputs.redirection_time) value(!std::isnan(t), "redirection time", t);
+}
+
+}  // namespace poweron

@@ -1,0 +1,171 @@
+// One run of the buildout model (SPEC 3): all mutable state of Simulator::run, local to one call.
+//
+// Chips are counted in groups, never one by one:
+//   - a Parcel is never-placed chips of one lot and one owner (ordered, in transit or in the warehouse),
+//     or failed chips of one burn-in (rma, then back in the warehouse);
+//   - a Placement is chips of one lot placed together at a site, waiting in its FCFS queue;
+//   - a Job is k equal chunks of one placement started together by k crews (install, then burn-in);
+//   - a PowerGroup (power_allocation.hpp) is chips that finished burn-in together.
+// Every change of a chip count goes through log_change, which appends to the StateChange log and keeps
+// the counts used by the invariant checks. model_run.cpp holds the run loop, logging, checks and the
+// events; site_process.cpp holds the per-instant site processes (placement, crews, power).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model_layout.hpp"
+#include "poweron/event_queue.hpp"
+#include "poweron/inputs.hpp"
+#include "poweron/model.hpp"
+#include "poweron/trace.hpp"
+#include "power_allocation.hpp"
+
+namespace poweron {
+
+/// What an event refers to; its kind is the queue priority (static_cast<int>(EventKind)).
+struct EventPayload {
+  std::int32_t index = 0;  ///< site, lot, redirection, job, parcel or power source (by kind)
+  std::int32_t sub = 0;    ///< phase or power step
+};
+
+struct Parcel {
+  std::int32_t lot = 0;
+  std::int32_t owner = 0;
+  std::int32_t dest = -1;       ///< fixed destination site (order's or redirection's); -1 = by priority
+  std::int32_t next_in_lot = -1;  ///< next never-placed parcel of the same lot; -1 = none
+  ChipState state = ChipState::kOrdered;
+  bool returned = false;        ///< failed burn-in once: never moved by a redirection
+  std::int64_t count = 0;
+  double arrival = 0;           ///< when it entered the warehouse (placement order)
+};
+
+struct Placement {
+  std::int32_t lot = 0;
+  std::int32_t dest = -1;  ///< kept for the placement of RMA returns
+  std::int64_t waiting = 0;  ///< chips not yet taken by a crew
+};
+
+struct Job {
+  std::int32_t site = 0;
+  std::int32_t lot = 0;
+  std::int32_t dest = -1;
+  std::int64_t chunks = 0;
+  std::int64_t chunk_size = 0;
+  std::int64_t first_chunk = 0;  ///< index of its first chunk among the chunks of its lot
+  std::int64_t chips() const { return chunks * chunk_size; }
+};
+
+struct SiteState {
+  explicit SiteState(PowerLine line) : power(std::move(line)) {}
+  std::int64_t capacity = 0;  ///< ready phase gpus + initial chips present
+  std::int64_t at_site = 0;   ///< queued + installing + burn_in + installed + powered
+  std::int64_t busy_crews = 0;
+  std::int64_t burned_in = 0;  ///< chips that finished burn-in (cumulative)
+  std::int64_t failed = 0;     ///< of which failed (cumulative)
+  std::vector<Placement> queue;
+  std::size_t queue_head = 0;
+  std::vector<std::int32_t> waiting;  ///< warehouse parcels fixed to this site, in warehouse order
+  bool listed = false;                ///< in its owner's dest_sites
+  PowerLine power;
+  std::int64_t free() const { return capacity - at_site; }
+};
+
+struct OwnerState {
+  /// Warehouse parcels without a fixed destination, in warehouse order (arrival, order, lot, parcel
+  /// index); those with one wait in their site's `waiting` list instead, so that parcels bound for a
+  /// full site cost nothing while the owner places elsewhere.
+  std::vector<std::int32_t> warehouse;
+  std::vector<std::int32_t> dest_sites;  ///< sites whose `waiting` list may be non-empty
+  std::int64_t free_slots = 0;          ///< sum of the free slots of the owner's sites
+  std::size_t first_free_position = 0;  ///< sites before this position (owner's priority order) are full
+};
+
+class ModelRun {
+ public:
+  ModelRun(const Scenario& scenario, const ModelLayout& layout, const ResolvedInputs& inputs,
+           InputSampler& sampler, const RunOptions& options);
+  SimulationTrace run();
+
+ private:
+  using Queue = EventQueue<EventPayload>;
+
+  // model_run.cpp
+  void seed();
+  void schedule(double time, EventKind kind, EventPayload payload);
+  void handle(const Queue::Event& event);
+  void on_initial(std::int32_t site);
+  void on_phase_ready(std::int32_t site, std::int32_t phase);
+  void on_power_change(std::int32_t source, std::int32_t step);
+  void on_ship(std::int32_t lot);
+  void on_arrive(std::int32_t lot);
+  void on_redirect(std::int32_t redirection);
+  void on_install_done(std::int32_t job);
+  void on_burn_in_end(std::int32_t job);
+  void on_rma_return(std::int32_t parcel);
+  void log_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state, std::int64_t delta);
+  void move(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState from, ChipState to, std::int64_t n);
+  void record(EventKind kind, std::int32_t owner, std::int32_t site, std::int32_t lot, std::int64_t gpus);
+  void check_instant();
+  [[noreturn]] void fail(const std::string& message) const;
+
+  // site_process.cpp
+  void run_site_processes();
+  void mark_owner(std::int32_t owner);
+  void mark_crews(std::int32_t site);
+  void mark_power(std::int32_t site);
+  void slots_freed(std::int32_t site, std::int64_t n);
+  void warehouse_insert(std::int32_t parcel);
+  void warehouse_erase(std::int32_t parcel);
+  std::vector<std::int32_t>& warehouse_list(std::int32_t parcel);
+  void place_owner(std::int32_t owner);
+  void place(std::int32_t parcel, std::int32_t site, std::int64_t n);
+  void assign_crews(std::int32_t site);
+  void start_job(std::int32_t site, const Placement& placement, std::int64_t chunks, std::int64_t size);
+  std::int64_t burn_in_failures(const Job& job);
+  void settle_power(std::int32_t site);
+
+  std::int32_t lot_order(std::int32_t lot) const { return layout_.lots[static_cast<std::size_t>(lot)].order; }
+  std::int32_t lot_sku(std::int32_t lot) const { return layout_.orders[static_cast<std::size_t>(lot_order(lot))].sku; }
+  std::int32_t site_owner(std::int32_t site) const { return layout_.sites[static_cast<std::size_t>(site)].owner; }
+
+  const Scenario& scenario_;
+  const ModelLayout& layout_;
+  const ResolvedInputs& inputs_;
+  InputSampler& sampler_;
+  const RunOptions options_;
+  const double end_time_;  ///< E + 1: events at or after it are not simulated
+  const bool sampled_;
+
+  Queue queue_;
+  double now_ = 0;
+  SimulationTrace trace_;
+
+  std::vector<Parcel> parcels_;
+  std::vector<std::int32_t> lot_first_parcel_;  ///< per lot: first never-placed parcel
+  std::vector<std::int64_t> lot_chunks_;        ///< per lot: chunks started so far
+  std::vector<Job> jobs_;
+  std::vector<SiteState> sites_;
+  std::vector<OwnerState> owners_;
+  std::vector<double> source_mw_;  ///< current mw per power source
+
+  // Site processes to run at the end of the instant (flag + list, processed in index order).
+  std::vector<char> owner_dirty_, crews_dirty_, power_dirty_, site_touched_;
+  std::vector<std::int32_t> dirty_owners_, dirty_crews_, dirty_power_, touched_sites_;
+
+  // Counts behind the invariant checks: [(owner * skus + sku) * 4 + state] for owner-level states,
+  // [(site * skus + sku) * 5 + state - 4] for site states; per SKU totals and expected totals.
+  std::vector<std::int64_t> owner_counts_, site_counts_, sku_totals_, sku_expected_;
+  std::string address_;  ///< scratch buffer for burn-in failure addresses
+  /// Scratch for place_owner: one warehouse list being served, its next parcel, its site (-1: none).
+  struct Cursor {
+    std::vector<std::int32_t>* list;
+    std::size_t next;
+    std::int32_t site;
+  };
+  std::vector<Cursor> cursors_;
+};
+
+}  // namespace poweron
