@@ -1,0 +1,49 @@
+// load_scenario: read (following `extends`), merge, override, then the schema builds the Scenario.
+#include "poweron/scenario_loader.hpp"
+
+#include <utility>
+
+#include "canonical_text.hpp"
+#include "overlay.hpp"
+#include "scenario_schema.hpp"
+
+namespace poweron {
+namespace {
+
+Result<Scenario> build(Result<SourceDocument> merged, const LoaderLimits& limits) {
+  if (!merged) {
+    std::vector<Diagnostic> diagnostics = merged.diagnostics();
+    sort_diagnostics(diagnostics);
+    return Result<Scenario>(std::move(diagnostics), merged.exit_code());
+  }
+  const SourceDocument& document = merged.value();
+  std::vector<Diagnostic> diagnostics;
+  std::optional<Scenario> scenario = build_scenario(document, limits, diagnostics);
+  if (!scenario || !diagnostics.empty()) {
+    if (diagnostics.empty()) throw InternalError("build_scenario failed without a diagnostic");
+    sort_diagnostics(diagnostics);
+    return Result<Scenario>(std::move(diagnostics), ExitCode::kInvalid);
+  }
+  // Files base first; override entries (`--set ...`) are not files. document.files is top file first,
+  // then its bases, then overrides.
+  scenario->source_files.clear();
+  for (std::size_t k = document.files.size(); k-- > 0;) {
+    if (document.files[k].rfind("--set ", 0) != 0) scenario->source_files.push_back(document.files[k]);
+  }
+  scenario->canonical_text = canonical_text(document.root);
+  return std::move(*scenario);
+}
+
+}  // namespace
+
+Result<Scenario> load_scenario(const std::string& path, const std::vector<std::string>& overrides,
+                               const LoaderLimits& limits) {
+  return build(load_merged_file(path, overrides, limits), limits);
+}
+
+Result<Scenario> load_scenario_text(std::string_view yaml, const std::string& file_name,
+                                    const std::vector<std::string>& overrides, const LoaderLimits& limits) {
+  return build(load_merged_text(yaml, file_name, overrides, limits), limits);
+}
+
+}  // namespace poweron
