@@ -1,0 +1,114 @@
+// CSV number formatting, field quoting and atomic file writes.
+#include "poweron/csv_writer.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "poweron/result.hpp"
+
+namespace poweron {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_all(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// A fresh empty folder for one test, removed afterwards.
+class TempFolder {
+ public:
+  explicit TempFolder(const std::string& name)
+      : path_(fs::temp_directory_path() / ("poweron-" + name + "-" + std::to_string(::getpid()))) {
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempFolder() { fs::remove_all(path_); }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+TEST(CsvWriter, NumbersUseTheShortestRoundTripForm) {
+  EXPECT_EQ(format_number(0.1), "0.1");
+  EXPECT_EQ(format_number(1e-7), "1e-07");
+  EXPECT_EQ(format_number(12), "12");
+  EXPECT_EQ(format_number(12.5), "12.5");
+  EXPECT_EQ(format_number(-3), "-3");
+  EXPECT_EQ(format_number(-0.0), "0");
+  EXPECT_EQ(format_number(1e21), "1e+21");                    // beyond 2^53: not written as an integer
+  EXPECT_EQ(format_number(1e15), "1000000000000000");          // exact integer: no exponent
+  EXPECT_EQ(format_number(9007199254740992.0), "9007199254740992");  // 2^53
+  EXPECT_EQ(format_number(1.0 / 3.0), "0.3333333333333333");
+  EXPECT_EQ(format_number(0.1 + 0.2), "0.30000000000000004");
+  EXPECT_EQ(format_number(std::numeric_limits<double>::quiet_NaN()), "");
+  EXPECT_EQ(format_number(std::numeric_limits<double>::infinity()), "inf");
+  // Round trip: parsing the text gives the same double.
+  for (const double v : {0.1, 1e-7, 2.0 / 3.0, 123456.789, 6.02214076e23}) {
+    EXPECT_EQ(std::stod(format_number(v)), v) << format_number(v);
+  }
+}
+
+TEST(CsvWriter, IntegersAndFields) {
+  EXPECT_EQ(format_integer(0), "0");
+  EXPECT_EQ(format_integer(-42), "-42");
+  EXPECT_EQ(format_integer(std::numeric_limits<std::int64_t>::min()), "-9223372036854775808");
+  EXPECT_EQ(csv_field("plain-id_1"), "plain-id_1");
+  EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+  EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+  EXPECT_EQ(csv_field("two\nlines"), "\"two\nlines\"");
+  CsvBuilder csv;
+  csv.field("x").number(0.5).integer(3).field("").end_row().field("y,z").end_row();
+  EXPECT_EQ(csv.text(), "x,0.5,3,\n\"y,z\"\n");
+}
+
+TEST(CsvWriter, AtomicWriteReplacesTheFileAndLeavesNoTemporary) {
+  TempFolder folder("atomic");
+  const fs::path target = folder.path() / "nested" / "deeper" / "out.csv";
+  write_file_atomic(target, "old contents, longer than the new\n");
+  EXPECT_EQ(read_all(target), "old contents, longer than the new\n");
+  write_file_atomic(target, "new\n");
+  EXPECT_EQ(read_all(target), "new\n");
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(target.parent_path())) {
+    names.push_back(entry.path().filename().string());
+  }
+  EXPECT_EQ(names, std::vector<std::string>{"out.csv"});
+  write_file_atomic(target, "");
+  EXPECT_EQ(fs::file_size(target), 0u);
+}
+
+TEST(CsvWriter, AtomicWriteFailureNamesThePath) {
+  TempFolder folder("unwritable");
+  const fs::path blocker = folder.path() / "file";
+  write_file_atomic(blocker, "x");
+  // A regular file where a folder is needed: creating the folder fails (even for root).
+  const fs::path target = blocker / "sub" / "metrics.csv";
+  try {
+    write_file_atomic(target, "data");
+    FAIL() << "expected a UserError";
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.code(), ExitCode::kRuntime);
+    EXPECT_NE(std::string(e.what()).find(target.string()), std::string::npos) << e.what();
+  }
+  // A folder where the file should be: the rename fails and the temporary is removed.
+  const fs::path occupied = folder.path() / "occupied.csv";
+  fs::create_directories(occupied / "inside");
+  EXPECT_THROW(write_file_atomic(occupied, "data"), UserError);
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(folder.path())) ++entries;
+  EXPECT_EQ(entries, 2u);  // `file` and `occupied.csv`, no temporary
+}
+
+}  // namespace
+}  // namespace poweron

@@ -1,0 +1,269 @@
+// `poweron run`: the CSV contents of its outputs, manifest.json, and the command end to end via the CLI.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+#include "poweron/date.hpp"
+#include "poweron/manifest.hpp"
+#include "poweron/metrics.hpp"
+#include "run_outputs.hpp"
+
+namespace poweron {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string read_all(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string first_line(const fs::path& path) {
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+Scenario two_owner_scenario() {
+  Scenario s;
+  s.name = "out";
+  s.start = *parse_date("2024-01-01");
+  s.end = *parse_date("2024-01-10");
+  s.skus = {{"H", 1.0, 0, 0}};
+  s.owners = {{"a", 0, {{"t1", *parse_date("2024-01-05"), 10, std::nullopt},
+                        {"t2", *parse_date("2024-01-05"), 99, std::nullopt}}},
+              {"b", 0, {}}};
+  Site site;
+  site.id = "s";
+  site.owner = "a";
+  s.sites = {site};
+  Order order;
+  order.id = "o1";
+  order.owner = "a";
+  order.sku = "H";
+  s.orders = {order};
+  return s;
+}
+
+TEST(RunOutputs, MetricsCsvListsOwnersThenAllWithDatesAndEmptyUnreachedDates) {
+  const Scenario s = two_owner_scenario();
+  RunMetrics m;
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  m.values = {{1.5, 2, 3, 4, 9, 0.1, 1e-7, 12.25, 7, static_cast<double>(*parse_date("2024-01-03")), 0, nan, 92},
+              {0, 0, 0, 0, 0, 0, 0, 0, 0},
+              {1.5, 2, 3, 4, 9, 0.1, 1e-7, 12.25, 7}};
+  const std::string expected =
+      "owner,metric,value\n"
+      "a,powered_gpu_days,1.5\na,warehouse_gpu_days,2\na,queued_gpu_days,3\na,unpowered_gpu_days,4\n"
+      "a,idle_gpu_days,9\na,idle_capital_cost,0.1\na,compute_eflop_days,1e-07\na,energy_mwh,12.25\n"
+      "a,final_powered,7\na,target.t1.date,2024-01-03\na,target.t1.shortfall,0\na,target.t2.date,\n"
+      "a,target.t2.shortfall,92\n"
+      "b,powered_gpu_days,0\nb,warehouse_gpu_days,0\nb,queued_gpu_days,0\nb,unpowered_gpu_days,0\n"
+      "b,idle_gpu_days,0\nb,idle_capital_cost,0\nb,compute_eflop_days,0\nb,energy_mwh,0\nb,final_powered,0\n"
+      "all,powered_gpu_days,1.5\nall,warehouse_gpu_days,2\nall,queued_gpu_days,3\nall,unpowered_gpu_days,4\n"
+      "all,idle_gpu_days,9\nall,idle_capital_cost,0.1\nall,compute_eflop_days,1e-07\nall,energy_mwh,12.25\n"
+      "all,final_powered,7\n";
+  EXPECT_EQ(metrics_csv(s, m), expected);
+}
+
+TEST(RunOutputs, EventsCsvUsesIdsAndCalendarDates) {
+  const Scenario s = two_owner_scenario();
+  const std::vector<EventRecord> events = {
+      {0, EventKind::kInitial, 0, 0, -1, -1, 5},
+      {2.75, EventKind::kArrive, 0, -1, 0, 3, 12},
+      {-1.5, EventKind::kShip, 1, -1, 0, 0, 4},   // before start: date 2023-12-30
+      {9.999999999999, EventKind::kPowerOn, 0, 0, 0, 0, 1},  // within 1e-9 of day 10: 2024-01-11
+  };
+  EXPECT_EQ(events_csv(s, events),
+            "time,date,event,owner,site,order,lot,gpus\n"
+            "0,2024-01-01,initial,a,s,,,5\n"
+            "2.75,2024-01-03,arrive,a,,o1,3,12\n"
+            "-1.5,2023-12-30,ship,b,,o1,0,4\n"
+            "9.999999999999,2024-01-11,power_on,a,s,o1,0,1\n");
+}
+
+TEST(Manifest, JsonEscapesStringsAndListsEveryField) {
+  EXPECT_EQ(json_string("plain"), "\"plain\"");
+  EXPECT_EQ(json_string("q\"b\\n\nt\t\x01"), "\"q\\\"b\\\\n\\nt\\t\\u0001\"");
+  Manifest m;
+  m.program_version = "0.1.0";
+  m.command = "run";
+  m.command_line = "poweron run \"a b.yaml\"";
+  m.scenario_files = {"base.yaml", "a b.yaml"};
+  m.scenario_name = "x";
+  m.scenario_sha256 = "abc";
+  m.overrides = {"sites.s.pue=1.2"};
+  m.seed = 18446744073709551615ull;
+  m.replications = 1;
+  m.sampled = false;
+  m.wall_time_seconds = 0.25;
+  m.files = {"metrics.csv"};
+  EXPECT_EQ(to_json(m),
+            "{\n"
+            "  \"program\": \"poweron\",\n"
+            "  \"version\": \"0.1.0\",\n"
+            "  \"command\": \"run\",\n"
+            "  \"command_line\": \"poweron run \\\"a b.yaml\\\"\",\n"
+            "  \"scenario_files\": [\"base.yaml\", \"a b.yaml\"],\n"
+            "  \"scenario_name\": \"x\",\n"
+            "  \"scenario_sha256\": \"abc\",\n"
+            "  \"overrides\": [\"sites.s.pue=1.2\"],\n"
+            "  \"seed\": 18446744073709551615,\n"
+            "  \"seed_text\": \"18446744073709551615\",\n"
+            "  \"replications\": 1,\n"
+            "  \"mode\": \"point\",\n"
+            "  \"wall_time_seconds\": 0.25,\n"
+            "  \"files\": [\"metrics.csv\"]\n"
+            "}\n");
+}
+
+// ---- End to end through the CLI ----
+
+class RunCommandCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    folder_ = fs::temp_directory_path() /
+              ("poweron-run-" + std::string(info->name()) + "-" + std::to_string(::getpid()));
+    fs::remove_all(folder_);
+    fs::create_directories(folder_);
+  }
+  void TearDown() override { fs::remove_all(folder_); }
+
+  fs::path write(const std::string& name, const std::string& text) {
+    const fs::path path = folder_ / name;
+    std::ofstream(path) << text;
+    return path;
+  }
+
+  /// Runs the CLI with `arguments` (already shell-quoted); returns the exit code.
+  int run(const std::string& arguments) {
+    const std::string command = std::string("'") + POWERON_CLI_PATH + "' " + arguments + " >'" +
+                                (folder_ / "stdout").string() + "' 2>'" + (folder_ / "stderr").string() + "'";
+    const int status = std::system(command.c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+  std::string out() const { return read_all(folder_ / "stdout"); }
+  std::string err() const { return read_all(folder_ / "stderr"); }
+
+  fs::path folder_;
+};
+
+// 100 chips ship on day 1 with no transit, wait in the warehouse until the hall is ready on day 3, are
+// installed at once and powered (unlimited supply). E = 9: warehouse 100 x [1, 3) = 200 GPU-days,
+// powered 100 x [3, 10) = 700; idle capital 200 x 36500 x 0.1 / 365 = 2000; compute 700 x 1000 / 1e6;
+// energy 700 x 1 kW x 24 / 1000 = 16.8 MWh; the target (100 by 2024-01-05) is met on 2024-01-04.
+constexpr const char* kSmallScenario = R"(name: small
+start: 2024-01-01
+end: 2024-01-10
+skus:
+  H: {power_kw: 1, price: 36500, tflops: 1000}
+owners:
+  a:
+    cost_of_capital: 0.1
+    targets:
+      t100: {date: 2024-01-05, powered: 100}
+sites:
+  s1:
+    owner: a
+    phases:
+      hall: {gpus: 100, ready: 2024-01-04}
+orders:
+  o1: {owner: a, sku: H, quantity: 100, ship: 2024-01-02}
+)";
+
+TEST_F(RunCommandCli, WritesTheFourFilesWithExactHeaders) {
+  const fs::path scenario = write("small.yaml", kSmallScenario);
+  const fs::path out_dir = folder_ / "results";
+  ASSERT_EQ(run("run '" + scenario.string() + "' --out '" + out_dir.string() + "'"), 0) << err();
+  EXPECT_EQ(first_line(out_dir / "timeline.csv"), "date,owner,site,state,gpus");
+  EXPECT_EQ(first_line(out_dir / "events.csv"), "time,date,event,owner,site,order,lot,gpus");
+  EXPECT_EQ(first_line(out_dir / "metrics.csv"), "owner,metric,value");
+  EXPECT_EQ(first_line(out_dir / "manifest.json"), "{");
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(out_dir)) ++entries;
+  EXPECT_EQ(entries, 4u);  // no temporary file left behind
+  EXPECT_EQ(read_all(out_dir / "metrics.csv"),
+            "owner,metric,value\n"
+            "a,powered_gpu_days,700\na,warehouse_gpu_days,200\na,queued_gpu_days,0\na,unpowered_gpu_days,0\n"
+            "a,idle_gpu_days,200\na,idle_capital_cost,2000\na,compute_eflop_days,0.7\na,energy_mwh,16.8\n"
+            "a,final_powered,100\na,target.t100.date,2024-01-04\na,target.t100.shortfall,0\n"
+            "all,powered_gpu_days,700\nall,warehouse_gpu_days,200\nall,queued_gpu_days,0\n"
+            "all,unpowered_gpu_days,0\nall,idle_gpu_days,200\nall,idle_capital_cost,2000\n"
+            "all,compute_eflop_days,0.7\nall,energy_mwh,16.8\nall,final_powered,100\n");
+  // 10 days x (4 owner rows + 5 site states + slots; unlimited supply: no power_slots) + header.
+  const std::string timeline = read_all(out_dir / "timeline.csv");
+  EXPECT_EQ(std::count(timeline.begin(), timeline.end(), '\n'), 1 + 10 * 10);
+  EXPECT_NE(timeline.find("2024-01-04,a,s1,powered,100\n"), std::string::npos);
+  EXPECT_NE(timeline.find("2024-01-02,a,,warehouse,100\n"), std::string::npos);
+  const std::string manifest = read_all(out_dir / "manifest.json");
+  EXPECT_NE(manifest.find("\"mode\": \"point\""), std::string::npos);
+  EXPECT_NE(manifest.find("\"replications\": 1,"), std::string::npos);
+  EXPECT_NE(manifest.find("\"scenario_sha256\": \""), std::string::npos);
+  // The summary names the owner, the target and the folder.
+  EXPECT_NE(out().find("a: 100 GPUs powered"), std::string::npos) << out();
+  EXPECT_NE(out().find("target t100"), std::string::npos) << out();
+  EXPECT_NE(out().find("reached 2024-01-04"), std::string::npos) << out();
+  EXPECT_NE(out().find(out_dir.string()), std::string::npos) << out();
+}
+
+TEST_F(RunCommandCli, StepThinsTheTimelineButKeepsTheEnd) {
+  const fs::path scenario = write("small.yaml", kSmallScenario);
+  const fs::path out_dir = folder_ / "step";
+  ASSERT_EQ(run("run '" + scenario.string() + "' --step 4 --out '" + out_dir.string() + "'"), 0) << err();
+  const std::string timeline = read_all(out_dir / "timeline.csv");
+  // Days 0, 4, 8 and the end, 9: 4 x 10 rows.
+  EXPECT_EQ(std::count(timeline.begin(), timeline.end(), '\n'), 1 + 4 * 10);
+  EXPECT_NE(timeline.find("2024-01-10,a,s1,powered,100\n"), std::string::npos);
+  EXPECT_EQ(timeline.find("2024-01-02,"), std::string::npos);
+}
+
+TEST_F(RunCommandCli, SampledRunRecordsItsSeed) {
+  const fs::path scenario = write("small.yaml", kSmallScenario);
+  const fs::path out_dir = folder_ / "sampled";
+  ASSERT_EQ(run("run '" + scenario.string() + "' --sample --seed 7 --out '" + out_dir.string() + "'"), 0)
+      << err();
+  const std::string manifest = read_all(out_dir / "manifest.json");
+  EXPECT_NE(manifest.find("\"mode\": \"sampled\""), std::string::npos) << manifest;
+  EXPECT_NE(manifest.find("\"seed\": 7,"), std::string::npos) << manifest;
+  // Every input of this scenario is constant: the sampled metrics equal the point ones.
+  EXPECT_NE(read_all(out_dir / "metrics.csv").find("a,powered_gpu_days,700\n"), std::string::npos);
+}
+
+TEST_F(RunCommandCli, InvalidScenarioExitsTwoWithDiagnostics) {
+  const fs::path scenario = write("bad.yaml", std::string(kSmallScenario) + "colour: blue\n");
+  EXPECT_EQ(run("run '" + scenario.string() + "' --out '" + (folder_ / "never").string() + "'"), 2);
+  EXPECT_NE(err().find("bad.yaml:"), std::string::npos) << err();
+  EXPECT_NE(err().find("error:"), std::string::npos) << err();
+  EXPECT_FALSE(fs::exists(folder_ / "never"));
+}
+
+TEST_F(RunCommandCli, UnwritableOutputExitsOneNamingThePath) {
+  const fs::path scenario = write("small.yaml", kSmallScenario);
+  const fs::path blocker = write("blocker", "a file, not a folder");
+  EXPECT_EQ(run("run '" + scenario.string() + "' --out '" + (blocker / "out").string() + "'"), 1);
+  EXPECT_NE(err().find((blocker / "out").string()), std::string::npos) << err();
+}
+
+TEST_F(RunCommandCli, MissingScenarioFileExitsOne) {
+  EXPECT_EQ(run("run '" + (folder_ / "absent.yaml").string() + "'"), 1);
+  EXPECT_NE(err().find("absent.yaml"), std::string::npos) << err();
+}
+
+TEST_F(RunCommandCli, ZeroStepIsAUsageError) {
+  const fs::path scenario = write("small.yaml", kSmallScenario);
+  EXPECT_EQ(run("run '" + scenario.string() + "' --step 0"), 2);
+}
+
+}  // namespace
+}  // namespace poweron
