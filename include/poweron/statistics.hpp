@@ -1,0 +1,39 @@
+// Summary statistics for Monte Carlo outputs: percentiles, mean and spread, rank correlation.
+// Pure functions over plain vectors; thread-safe. NaN inputs are the caller's to filter.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace poweron {
+
+/// The p-th percentile (p in [0, 100]) of `sorted` (ascending) by linear interpolation between closest
+/// ranks (R type 7, NumPy's default): h = (n - 1) p / 100, x[floor h] + (h - floor h)(x[floor h + 1] -
+/// x[floor h]). Infinite values sort last; a percentile that lands on or interpolates to +inf is +inf.
+/// NaN when `sorted` is empty.
+double percentile_sorted(const std::vector<double>& sorted, double p);
+
+struct MeanSpread {
+  std::size_t n = 0;
+  double mean = 0;  ///< NaN when n == 0
+  double sd = 0;    ///< sample standard deviation (n - 1); NaN when n < 2
+  /// 95% confidence interval of the mean: mean -/+ 1.959963984540054 sd / sqrt(n) (normal approximation;
+  /// NaN when n < 2).
+  double ci95_low = 0;
+  double ci95_high = 0;
+};
+
+/// Mean, sample sd and the 95% CI of the mean, accumulated in a numerically stable way (Welford).
+MeanSpread mean_spread(const std::vector<double>& values);
+
+/// Ranks 1..n with ties given their average rank.
+std::vector<double> average_ranks(const std::vector<double>& values);
+
+/// Pearson correlation of x and y. NaN when the sizes differ, n < 2, or either side is constant.
+double pearson(const std::vector<double>& x, const std::vector<double>& y);
+
+/// Spearman rank correlation of x and y (Pearson correlation of their average ranks). NaN when the
+/// sizes differ, n < 2, or either side is constant.
+double spearman(const std::vector<double>& x, const std::vector<double>& y);
+
+}  // namespace poweron

@@ -1,0 +1,240 @@
+// The Monte Carlo runner (sweep.hpp). Work is handed out in fixed chunks of replications through an
+// atomic counter; every per-replication result is stored at its replication's index and every
+// aggregate is an integer sum, so the outcome is the same for any thread count.
+#include "poweron/sweep.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "poweron/construction_graph.hpp"
+#include "poweron/inputs.hpp"
+#include "poweron/metrics.hpp"
+#include "poweron/model.hpp"
+#include "poweron/random.hpp"
+#include "poweron/result.hpp"
+#include "poweron/sampling.hpp"
+#include "poweron/timeline.hpp"
+
+namespace poweron {
+namespace {
+
+constexpr std::int64_t kChunk = 32;  // replications per work item
+
+/// Largest count any band series can take: every chip of the scenario.
+std::int64_t total_chips(const Scenario& scenario) {
+  std::int64_t total = 0;
+  for (const Order& order : scenario.orders) total += order.quantity;
+  for (const Site& site : scenario.sites) {
+    for (const InitialChips& chips : site.initial) total += chips.count;
+  }
+  return total;
+}
+
+/// What every worker shares, built once.
+struct SweepPlan {
+  const Scenario& scenario;
+  const SweepOptions& options;
+  Simulator simulator;
+  std::shared_ptr<const CopulaPlan> copula;
+  ConstructionGraph graph;
+  std::size_t rows = 0;  // owners + all
+  std::int64_t days = 0;
+  int band_bits = 0;
+  std::int64_t band_max = 0;
+
+  SweepPlan(const Scenario& s, const SweepOptions& o)
+      : scenario(s), options(o), simulator(s), copula(CopulaPlan::for_scenario(s)), graph(s.construction) {}
+};
+
+/// One worker's private aggregates, merged after the workers finish.
+struct WorkerState {
+  std::unique_ptr<HistogramSet> bands;
+  std::vector<std::int64_t> critical_counts;
+};
+
+void run_replication(const SweepPlan& plan, SweepResult& result, WorkerState& state, std::int64_t r) {
+  const Scenario& scenario = plan.scenario;
+  const std::uint64_t seed = result.seeds[static_cast<std::size_t>(r)];
+  KeyedSampler sampler(plan.copula, seed);
+  const bool keep_inputs = r < result.inputs_kept;
+  const ResolvedInputs inputs = resolve_inputs(scenario, sampler, keep_inputs);
+  RunOptions run_options;
+  run_options.record_events = false;
+  run_options.check_invariants = false;
+  const SimulationTrace trace = plan.simulator.run(inputs, sampler, run_options);
+
+  const RunMetrics metrics = compute_metrics(scenario, trace.changes);
+  double* row_out = result.values.data() + static_cast<std::size_t>(r) * result.column_count;
+  for (std::size_t row = 0; row < plan.rows; ++row) {
+    std::copy(metrics.values[row].begin(), metrics.values[row].end(), row_out + result.column_offset[row]);
+  }
+
+  if (keep_inputs) {
+    if (inputs.draws.size() != result.input_addresses.size()) {
+      throw InternalError("sweep: replication " + std::to_string(r) + " drew " +
+                          std::to_string(inputs.draws.size()) + " inputs, expected " +
+                          std::to_string(result.input_addresses.size()));
+    }
+    for (std::size_t i = 0; i < inputs.draws.size(); ++i) {
+      result.input_values[i * static_cast<std::size_t>(result.inputs_kept) + static_cast<std::size_t>(r)] =
+          inputs.draws[i].second;
+    }
+  }
+
+  if (state.bands) {
+    const DailyCounts counts = daily_counts(scenario, trace.changes);
+    const std::size_t owners = scenario.owners.size();
+    for (std::size_t k = 0; k < kBandStateCount; ++k) {
+      DaySeries all = DaySeries::Zero(plan.days);
+      for (std::size_t owner = 0; owner <= owners; ++owner) {
+        DaySeries series = owner < owners ? owner_state_series(scenario, counts, owner, kBandStates[k]) : all;
+        if (owner < owners) all += series;
+        const std::size_t base = (owner * kBandStateCount + k) * static_cast<std::size_t>(plan.days);
+        for (std::int64_t d = 0; d < plan.days; ++d) {
+          state.bands->add(base + static_cast<std::size_t>(d), series(static_cast<Eigen::Index>(d)));
+        }
+      }
+    }
+  }
+
+  if (!state.critical_counts.empty()) {
+    ConstructionGraph::Schedule schedule;
+    schedule.start.reserve(inputs.tasks.size());
+    schedule.finish.reserve(inputs.tasks.size());
+    for (const ResolvedTask& task : inputs.tasks) {
+      schedule.start.push_back(task.start);
+      schedule.finish.push_back(task.finish);
+    }
+    const std::size_t tasks = scenario.construction.size();
+    for (std::size_t phase = 0; phase < result.phase_task.size(); ++phase) {
+      for (const std::size_t task : plan.graph.critical_path_to(result.phase_task[phase], schedule)) {
+        ++state.critical_counts[phase * tasks + task];
+      }
+    }
+  }
+}
+
+/// Lays out the result's tables before the workers fill them.
+void prepare_result(const SweepPlan& plan, SweepResult& result) {
+  const Scenario& scenario = plan.scenario;
+  const SweepOptions& options = plan.options;
+  result.runs = options.runs;
+  result.days = plan.days;
+  result.seeds.resize(static_cast<std::size_t>(options.runs));
+  for (std::int64_t r = 0; r < options.runs; ++r) {
+    result.seeds[static_cast<std::size_t>(r)] = replication_seed(options.base_seed, static_cast<std::uint64_t>(r));
+  }
+  for (std::size_t row = 0; row < plan.rows; ++row) {
+    result.row_names.push_back(row < scenario.owners.size() ? scenario.owners[row].id : std::string(kAllOwners));
+    result.metric_names.push_back(metric_names(scenario, row));
+    result.column_offset.push_back(result.column_count);
+    result.column_count += result.metric_names.back().size();
+  }
+  result.values.assign(static_cast<std::size_t>(options.runs) * result.column_count,
+                       std::numeric_limits<double>::quiet_NaN());
+
+  if (options.sensitivity) {
+    // The addresses drawn do not depend on the values drawn (inputs.hpp), so a point pass lists them.
+    PointSampler point;
+    for (auto& draw : resolve_inputs(scenario, point, true).draws) result.input_addresses.push_back(draw.first);
+    const std::size_t inputs = std::max<std::size_t>(1, result.input_addresses.size());
+    const auto by_budget = static_cast<std::int64_t>(options.sensitivity_budget_bytes / (inputs * sizeof(double)));
+    result.inputs_kept = result.input_addresses.empty()
+                             ? 0
+                             : std::min({options.runs, options.sensitivity_limit, by_budget});
+    result.input_values.assign(result.input_addresses.size() * static_cast<std::size_t>(result.inputs_kept), 0.0);
+  }
+
+  if (options.criticality) {
+    for (const Site& site : scenario.sites) {
+      for (const Phase& phase : site.phases) {
+        if (!phase.ready.after) continue;
+        const auto task = std::find_if(scenario.construction.begin(), scenario.construction.end(),
+                                       [&](const Task& t) { return t.id == *phase.ready.after; });
+        if (task == scenario.construction.end()) throw InternalError("sweep: unknown task " + *phase.ready.after);
+        result.phase_labels.push_back(site.id + "/" + phase.id);
+        result.phase_task.push_back(static_cast<std::size_t>(task - scenario.construction.begin()));
+      }
+    }
+    result.critical_counts.assign(result.phase_task.size() * scenario.construction.size(), 0);
+  }
+}
+
+}  // namespace
+
+int resolve_thread_count(int threads) {
+  if (threads > 0) return threads;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
+  if (options.runs < 1) throw std::invalid_argument("sweep: --runs must be at least 1, got " + std::to_string(options.runs));
+  SweepPlan plan(scenario, options);
+  plan.rows = scenario.owners.size() + 1;
+  plan.days = scenario.last_day() + 1;
+
+  SweepResult result;
+  prepare_result(plan, result);
+
+  const int threads = static_cast<int>(std::min<std::int64_t>(resolve_thread_count(options.threads),
+                                                              (options.runs + kChunk - 1) / kChunk));
+  const std::size_t band_series = plan.rows * kBandStateCount * static_cast<std::size_t>(plan.days);
+  if (options.bands) {
+    plan.band_max = total_chips(scenario);
+    plan.band_bits = HistogramSet::precision_for_budget(band_series, plan.band_max, options.band_budget_bytes);
+  }
+
+  std::vector<WorkerState> states(static_cast<std::size_t>(threads));
+  for (WorkerState& state : states) {
+    if (options.bands) state.bands = std::make_unique<HistogramSet>(band_series, plan.band_max, plan.band_bits);
+    state.critical_counts.assign(result.critical_counts.size(), 0);
+  }
+
+  std::atomic<std::int64_t> next{0};
+  std::atomic<std::int64_t> done{0};
+  std::mutex progress_mutex;
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  auto worker = [&](WorkerState& state) {
+    try {
+      for (;;) {
+        const std::int64_t first = next.fetch_add(kChunk);
+        if (first >= options.runs) break;
+        const std::int64_t last = std::min(options.runs, first + kChunk);
+        for (std::int64_t r = first; r < last; ++r) run_replication(plan, result, state, r);
+        const std::int64_t finished = done.fetch_add(last - first) + (last - first);
+        if (options.progress) {
+          std::lock_guard<std::mutex> lock(progress_mutex);
+          options.progress(finished, options.runs);
+        }
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(failure_mutex);
+      if (!failure) failure = std::current_exception();
+      next.store(options.runs);  // stop the other workers early
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker, std::ref(states[static_cast<std::size_t>(t)]));
+  worker(states[0]);
+  for (std::thread& thread : pool) thread.join();
+  if (failure) std::rethrow_exception(failure);
+
+  // Integer sums: the merge order cannot change the result.
+  for (std::size_t t = 1; t < states.size(); ++t) {
+    if (options.bands) states[0].bands->merge(*states[t].bands);
+    for (std::size_t i = 0; i < result.critical_counts.size(); ++i) {
+      states[0].critical_counts[i] += states[t].critical_counts[i];
+    }
+  }
+  if (options.bands) result.bands = std::move(states[0].bands);
+  result.critical_counts = std::move(states[0].critical_counts);
+  return result;
+}
+
+}  // namespace poweron

@@ -1,0 +1,209 @@
+#include "sweep_outputs.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "poweron/csv_writer.hpp"
+#include "poweron/metrics.hpp"
+#include "poweron/statistics.hpp"
+
+namespace poweron {
+namespace {
+
+constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kPercentiles[] = {5, 10, 50, 90, 95};
+
+bool is_target_date(const SweepResult& result, std::size_t row, std::size_t metric) {
+  return is_date_metric(result.metric_names[row][metric]);
+}
+
+/// A column with never-reached dates (NaN) as +inf, so they rank last.
+std::vector<double> ranked_column(const SweepResult& result, std::size_t row, std::size_t metric,
+                                  std::int64_t replications) {
+  std::vector<double> column(static_cast<std::size_t>(replications));
+  for (std::int64_t r = 0; r < replications; ++r) {
+    const double v = result.value(r, row, metric);
+    column[static_cast<std::size_t>(r)] = std::isnan(v) ? kInf : v;
+  }
+  return column;
+}
+
+void statistic(CsvBuilder& csv, double value, bool as_date) {
+  if (as_date) {
+    csv.field(format_date_value(value));
+  } else if (std::isnan(value)) {
+    csv.field("");
+  } else {
+    csv.number(value);
+  }
+}
+
+}  // namespace
+
+std::string format_date_value(double date) {
+  if (!std::isfinite(date)) return "";
+  return format_date(static_cast<Date>(std::floor(date + 0.5)));
+}
+
+std::vector<double> metric_values(const SweepResult& result, std::size_t row, std::size_t metric) {
+  std::vector<double> values;
+  values.reserve(static_cast<std::size_t>(result.runs));
+  for (std::int64_t r = 0; r < result.runs; ++r) {
+    const double v = result.value(r, row, metric);
+    if (!std::isnan(v)) values.push_back(v);
+  }
+  return values;
+}
+
+std::string replications_csv(const Scenario& /*scenario*/, const SweepResult& result) {
+  CsvBuilder csv;
+  csv.field("replication").field("seed");
+  for (std::size_t row = 0; row < result.row_names.size(); ++row) {
+    for (const std::string& name : result.metric_names[row]) csv.field(result.row_names[row] + "." + name);
+  }
+  csv.end_row();
+  for (std::int64_t r = 0; r < result.runs; ++r) {
+    csv.integer(r).field(std::to_string(result.seeds[static_cast<std::size_t>(r)]));
+    for (std::size_t row = 0; row < result.row_names.size(); ++row) {
+      for (std::size_t m = 0; m < result.metric_names[row].size(); ++m) {
+        const double v = result.value(r, row, m);
+        if (is_target_date(result, row, m)) {
+          csv.field(format_date_value(v));
+        } else {
+          statistic(csv, v, false);
+        }
+      }
+    }
+    csv.end_row();
+  }
+  return csv.text();
+}
+
+std::string summary_csv(const SweepResult& result) {
+  CsvBuilder csv;
+  for (const char* h : {"owner", "metric", "n", "mean", "sd", "ci95_low", "ci95_high", "p5", "p10", "p50", "p90", "p95"}) {
+    csv.field(h);
+  }
+  csv.end_row();
+  for (std::size_t row = 0; row < result.row_names.size(); ++row) {
+    for (std::size_t m = 0; m < result.metric_names[row].size(); ++m) {
+      std::vector<double> values = metric_values(result, row, m);
+      const bool as_date = is_target_date(result, row, m);
+      const MeanSpread spread = mean_spread(values);
+      std::sort(values.begin(), values.end());
+      csv.field(result.row_names[row]).field(result.metric_names[row][m]).integer(static_cast<std::int64_t>(spread.n));
+      statistic(csv, spread.mean, as_date);
+      statistic(csv, spread.sd, false);
+      statistic(csv, spread.ci95_low, as_date);
+      statistic(csv, spread.ci95_high, as_date);
+      for (const double p : kPercentiles) statistic(csv, percentile_sorted(values, p), as_date);
+      csv.end_row();
+    }
+  }
+  return csv.text();
+}
+
+std::string bands_csv(const Scenario& scenario, const SweepResult& result) {
+  CsvBuilder csv;
+  for (const char* h : {"date", "owner", "state", "p10", "p50", "p90", "mean"}) csv.field(h);
+  csv.end_row();
+  if (!result.bands) return csv.text();
+  const HistogramSet& bands = *result.bands;
+  for (std::int64_t d = 0; d < result.days; ++d) {
+    const std::string date = format_date(static_cast<Date>(scenario.start + d));
+    for (std::size_t row = 0; row < result.row_names.size(); ++row) {
+      for (std::size_t k = 0; k < kBandStateCount; ++k) {
+        const std::size_t series = (row * kBandStateCount + k) * static_cast<std::size_t>(result.days) +
+                                   static_cast<std::size_t>(d);
+        csv.field(date).field(result.row_names[row]).field(to_string(kBandStates[k]));
+        csv.number(bands.percentile(series, 10)).number(bands.percentile(series, 50));
+        csv.number(bands.percentile(series, 90)).number(bands.mean(series)).end_row();
+      }
+    }
+  }
+  return csv.text();
+}
+
+std::string targets_csv(const Scenario& scenario, const SweepResult& result) {
+  CsvBuilder csv;
+  for (const char* h : {"owner", "target", "probability_met", "p10_date", "p50_date", "p90_date"}) csv.field(h);
+  csv.end_row();
+  for (std::size_t owner = 0; owner < scenario.owners.size(); ++owner) {
+    const auto& targets = scenario.owners[owner].targets;
+    for (std::size_t t = 0; t < targets.size(); ++t) {
+      const std::size_t date_metric = kBaseMetricCount + 2 * t;
+      std::int64_t met = 0;
+      for (std::int64_t r = 0; r < result.runs; ++r) met += result.value(r, owner, date_metric + 1) == 0 ? 1 : 0;
+      std::vector<double> dates = ranked_column(result, owner, date_metric, result.runs);
+      std::sort(dates.begin(), dates.end());
+      csv.field(scenario.owners[owner].id).field(targets[t].id);
+      csv.number(static_cast<double>(met) / static_cast<double>(result.runs));
+      for (const double p : {10.0, 50.0, 90.0}) csv.field(format_date_value(percentile_sorted(dates, p)));
+      csv.end_row();
+    }
+  }
+  return csv.text();
+}
+
+std::string sensitivity_csv(const SweepResult& result) {
+  CsvBuilder csv;
+  for (const char* h : {"input", "owner", "metric", "spearman"}) csv.field(h);
+  csv.end_row();
+  const std::int64_t kept = result.inputs_kept;
+  if (kept < 2) return csv.text();
+  // Rank every input and every metric column once; Spearman is then a Pearson of ranks.
+  std::vector<std::vector<double>> metric_ranks;
+  for (std::size_t row = 0; row < result.row_names.size(); ++row) {
+    for (std::size_t m = 0; m < result.metric_names[row].size(); ++m) {
+      metric_ranks.push_back(average_ranks(ranked_column(result, row, m, kept)));
+    }
+  }
+  for (std::size_t i = 0; i < result.input_addresses.size(); ++i) {
+    const auto first = result.input_values.begin() + static_cast<std::ptrdiff_t>(i * static_cast<std::size_t>(kept));
+    const std::vector<double> input_ranks = average_ranks(std::vector<double>(first, first + kept));
+    std::size_t column = 0;
+    for (std::size_t row = 0; row < result.row_names.size(); ++row) {
+      for (std::size_t m = 0; m < result.metric_names[row].size(); ++m, ++column) {
+        csv.field(result.input_addresses[i]).field(result.row_names[row]).field(result.metric_names[row][m]);
+        statistic(csv, pearson(input_ranks, metric_ranks[column]), false);
+        csv.end_row();
+      }
+    }
+  }
+  return csv.text();
+}
+
+std::string criticality_csv(const Scenario& scenario, const SweepResult& result) {
+  CsvBuilder csv;
+  csv.field("task").field("phase").field("criticality").end_row();
+  const std::size_t tasks = scenario.construction.size();
+  for (std::size_t task = 0; task < tasks; ++task) {
+    for (std::size_t phase = 0; phase < result.phase_labels.size(); ++phase) {
+      csv.field(scenario.construction[task].id).field(result.phase_labels[phase]);
+      csv.number(static_cast<double>(result.critical_counts[phase * tasks + task]) / static_cast<double>(result.runs));
+      csv.end_row();
+    }
+  }
+  return csv.text();
+}
+
+std::vector<std::string> write_sweep_outputs(const std::filesystem::path& folder, const Scenario& scenario,
+                                             const SweepResult& result) {
+  std::vector<std::pair<std::string, std::string>> files = {
+      {"replications.csv", replications_csv(scenario, result)},
+      {"summary.csv", summary_csv(result)},
+      {"bands.csv", bands_csv(scenario, result)},
+      {"targets.csv", targets_csv(scenario, result)},
+      {"sensitivity.csv", sensitivity_csv(result)},
+      {"criticality.csv", criticality_csv(scenario, result)},
+  };
+  std::vector<std::string> names;
+  for (const auto& [name, text] : files) {
+    write_file_atomic(folder / name, text);
+    names.push_back(name);
+  }
+  return names;
+}
+
+}  // namespace poweron

@@ -1,0 +1,51 @@
+// Runs the built `poweron` executable (POWERON_CLI_PATH) for end-to-end tests: exit code and both
+// output streams, captured through files in a folder the test owns.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace poweron::testing_support {
+
+struct CliResult {
+  int exit_code = -1;  ///< -1 when the process did not exit normally (e.g. crashed)
+  std::string out;
+  std::string err;
+};
+
+inline std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// Single-quotes `text` for the shell.
+inline std::string shell_quote(const std::string& text) {
+  std::string quoted = "'";
+  for (const char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return quoted + "'";
+}
+
+/// Runs `poweron <arguments>` (arguments already shell-quoted) with stdout and stderr captured into
+/// files under `scratch`.
+inline CliResult run_cli(const std::string& arguments, const std::filesystem::path& scratch) {
+  std::filesystem::create_directories(scratch);
+  const std::filesystem::path out = scratch / "cli.stdout";
+  const std::filesystem::path err = scratch / "cli.stderr";
+  const std::string command = shell_quote(POWERON_CLI_PATH) + " " + arguments + " >" + shell_quote(out.string()) +
+                              " 2>" + shell_quote(err.string()) + " </dev/null";
+  const int status = std::system(command.c_str());
+  CliResult result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  result.out = read_file(out);
+  result.err = read_file(err);
+  return result;
+}
+
+}  // namespace poweron::testing_support

@@ -1,0 +1,181 @@
+// Monte Carlo sweeps: determinism across thread counts, reproducibility of single replications, common
+// random numbers, and the sweep output tables.
+#include "poweron/sweep.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "poweron/compare.hpp"
+#include "poweron/inputs.hpp"
+#include "poweron/metrics.hpp"
+#include "poweron/model.hpp"
+#include "poweron/random.hpp"
+#include "poweron/sampling.hpp"
+#include "poweron/statistics.hpp"
+#include "poweron/scenario_loader.hpp"
+#include "sweep_outputs.hpp"
+
+namespace poweron {
+namespace {
+
+const std::string kSmall = std::string(POWERON_SOURCE_DIR) + "/tests/data/sweep/small.yaml";
+
+Scenario load(const std::string& path, const std::vector<std::string>& overrides = {}) {
+  auto loaded = load_scenario(path, overrides);
+  if (!loaded) {
+    std::string all;
+    for (const auto& d : loaded.diagnostics()) all += format(d) + "\n";
+    ADD_FAILURE() << all;
+    return {};
+  }
+  return std::move(loaded).value();
+}
+
+SweepResult sweep(const Scenario& scenario, std::int64_t runs, int threads) {
+  SweepOptions options;
+  options.runs = runs;
+  options.base_seed = scenario.seed;
+  options.threads = threads;
+  return run_sweep(scenario, options);
+}
+
+std::vector<std::string> all_tables(const Scenario& scenario, const SweepResult& result) {
+  return {replications_csv(scenario, result), summary_csv(result),       bands_csv(scenario, result),
+          targets_csv(scenario, result),      sensitivity_csv(result), criticality_csv(scenario, result)};
+}
+
+TEST(Sweep, OutputsAreByteIdenticalOnOneTwoAndSevenThreads) {
+  const Scenario scenario = load(kSmall);
+  const auto one = all_tables(scenario, sweep(scenario, 200, 1));
+  const auto two = all_tables(scenario, sweep(scenario, 200, 2));
+  const auto seven = all_tables(scenario, sweep(scenario, 200, 7));
+  for (std::size_t i = 0; i < one.size(); ++i) {
+    EXPECT_EQ(one[i], two[i]) << "table " << i;
+    EXPECT_EQ(one[i], seven[i]) << "table " << i;
+  }
+}
+
+TEST(Sweep, ReplicationsVaryAndEachReplicationReproducesAlone) {
+  const Scenario scenario = load(kSmall);
+  const SweepResult result = sweep(scenario, 64, 2);
+  const Simulator simulator(scenario);
+  bool varied = false;
+  for (const std::int64_t r : {0, 17, 63}) {
+    EXPECT_EQ(result.seeds[static_cast<std::size_t>(r)], replication_seed(scenario.seed, static_cast<std::uint64_t>(r)));
+    KeyedSampler sampler(scenario, result.seeds[static_cast<std::size_t>(r)]);
+    const SimulationTrace trace = simulator.run(resolve_inputs(scenario, sampler), sampler);
+    const RunMetrics metrics = compute_metrics(scenario, trace.changes);
+    for (std::size_t row = 0; row < result.row_names.size(); ++row) {
+      for (std::size_t m = 0; m < result.metric_names[row].size(); ++m) {
+        const double expected = metrics.values[row][m];
+        const double got = result.value(r, row, m);
+        if (std::isnan(expected)) {
+          EXPECT_TRUE(std::isnan(got));
+        } else {
+          EXPECT_EQ(got, expected) << result.row_names[row] << "." << result.metric_names[row][m] << " r=" << r;
+        }
+      }
+    }
+    varied = varied || result.value(r, 0, kPoweredGpuDays) != result.value(0, 0, kPoweredGpuDays);
+  }
+  EXPECT_TRUE(varied) << "sampled replications should differ";
+}
+
+TEST(Sweep, AddingAnUnrelatedOrderLeavesEveryOtherDrawUnchanged) {
+  const Scenario base = load(kSmall);
+  const Scenario extended =
+      load(kSmall, {"orders.extra={owner: b, sku: H100, quantity: 500, ship: {uniform: [2024-02-01, 2024-03-01]}, "
+                    "lots: 2, transit_days: {uniform: [1, 9]}}"});
+  const std::uint64_t seed = replication_seed(base.seed, 5);
+  KeyedSampler sampler_a(base, seed);
+  KeyedSampler sampler_b(extended, seed);
+  const auto draws_a = resolve_inputs(base, sampler_a, true).draws;
+  const auto draws_b = resolve_inputs(extended, sampler_b, true).draws;
+  std::size_t shared = 0;
+  for (const auto& [address, value] : draws_a) {
+    for (const auto& [other_address, other_value] : draws_b) {
+      if (address != other_address) continue;
+      EXPECT_EQ(value, other_value) << address;
+      ++shared;
+    }
+  }
+  EXPECT_EQ(shared, draws_a.size());
+  EXPECT_GT(draws_b.size(), draws_a.size());
+}
+
+TEST(Sweep, TablesHaveSpecHeadersAndOneRowPerItem) {
+  const Scenario scenario = load(kSmall);
+  const SweepResult result = sweep(scenario, 50, 2);
+  auto first_line = [](const std::string& text) { return text.substr(0, text.find('\n')); };
+  auto lines = [](const std::string& text) { return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')); };
+  EXPECT_EQ(first_line(summary_csv(result)), "owner,metric,n,mean,sd,ci95_low,ci95_high,p5,p10,p50,p90,p95");
+  EXPECT_EQ(first_line(bands_csv(scenario, result)), "date,owner,state,p10,p50,p90,mean");
+  EXPECT_EQ(first_line(targets_csv(scenario, result)), "owner,target,probability_met,p10_date,p50_date,p90_date");
+  EXPECT_EQ(first_line(sensitivity_csv(result)), "input,owner,metric,spearman");
+  EXPECT_EQ(first_line(criticality_csv(scenario, result)), "task,phase,criticality");
+  const std::string replications = replications_csv(scenario, result);
+  EXPECT_EQ(replications.rfind("replication,seed,a.powered_gpu_days,", 0), 0u);
+  EXPECT_EQ(lines(replications), 51u);
+  // 182 days x 3 rows (a, b, all) x 4 states, plus the header.
+  EXPECT_EQ(lines(bands_csv(scenario, result)), 182u * 3 * 4 + 1);
+  EXPECT_EQ(lines(targets_csv(scenario, result)), 3u);
+  // Two tasks x one phase tied to a task.
+  EXPECT_EQ(lines(criticality_csv(scenario, result)), 3u);
+  // The shell always precedes the fitout, so it is on the critical path to hall/p2 in every replication.
+  EXPECT_NE(criticality_csv(scenario, result).find("shell,hall/p2,1\n"), std::string::npos);
+  EXPECT_NE(criticality_csv(scenario, result).find("fitout,hall/p2,1\n"), std::string::npos);
+  // The shell's duration must correlate positively with the first full-target date.
+  EXPECT_GT(result.inputs_kept, 0);
+}
+
+TEST(Sweep, BandsBracketTheMedianAndMatchExactPercentilesForSmallCounts) {
+  const Scenario scenario = load(kSmall);
+  const SweepResult result = sweep(scenario, 100, 2);
+  ASSERT_TRUE(result.bands);
+  const std::size_t last_powered = (0 * kBandStateCount + 0) * static_cast<std::size_t>(result.days) +
+                                   static_cast<std::size_t>(result.days - 1);
+  const double p10 = result.bands->percentile(last_powered, 10);
+  const double p50 = result.bands->percentile(last_powered, 50);
+  const double p90 = result.bands->percentile(last_powered, 90);
+  EXPECT_LE(p10, p50);
+  EXPECT_LE(p50, p90);
+  // Owner a's powered count on the last day is final_powered: the band agrees within its accuracy.
+  std::vector<double> finals = metric_values(result, 0, kFinalPowered);
+  std::sort(finals.begin(), finals.end());
+  const double exact = percentile_sorted(finals, 50);
+  EXPECT_NEAR(p50, exact, exact * result.bands->relative_accuracy() + 1);
+}
+
+TEST(Compare, ScenarioAgainstItselfHasZeroDifferences) {
+  const Scenario scenario = load(kSmall);
+  const SweepResult a = sweep(scenario, 40, 2);
+  const std::string csv = compare_csv(a, a);
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "owner,metric,mean_a,mean_b,mean_diff,ci95_low,ci95_high,p_b_better");
+  EXPECT_NE(csv.find("\na,powered_gpu_days,"), std::string::npos);
+  // Every mean_diff is 0 and B is never strictly better; energy has no direction.
+  EXPECT_NE(csv.find(",0,0,0,0\n"), std::string::npos);
+  EXPECT_NE(csv.find("energy_mwh,"), std::string::npos);
+  EXPECT_EQ(csv.find(",0,0,0,1\n"), std::string::npos);
+}
+
+TEST(Compare, MoreCrewsIsBetterForPoweredGpuDays) {
+  const Scenario base = load(kSmall);
+  const Scenario more = load(kSmall, {"sites.hall.install.crews=8"});
+  const SweepResult a = sweep(base, 60, 2);
+  const SweepResult b = sweep(more, 60, 2);
+  double mean_a = 0, mean_b = 0;
+  for (std::int64_t r = 0; r < 60; ++r) {
+    mean_a += a.value(r, 0, kPoweredGpuDays);
+    mean_b += b.value(r, 0, kPoweredGpuDays);
+  }
+  EXPECT_GT(mean_b, mean_a);
+  EXPECT_EQ(better_direction("powered_gpu_days"), 1);
+  EXPECT_EQ(better_direction("target.full.date"), -1);
+  EXPECT_EQ(better_direction("energy_mwh"), 0);
+}
+
+}  // namespace
+}  // namespace poweron

@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Times poweron's end-to-end performance targets and prints a Markdown table for BENCHMARKS.md.
+
+Each case runs REPEAT times; the table gives the median wall time and the largest peak resident memory
+(the child's ru_maxrss, read with os.wait4). Usage: tools/bench.py [--build build/release] [--repeat 5]
+[--only NAME ...]. Builds nothing: run `cmake --build --preset release` first.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def measure(command, repeat):
+    """Median wall seconds and max peak RSS (MiB) of `command` over `repeat` runs; exits on failure."""
+    walls, peaks = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+        walls.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024.0)
+        code = os.waitstatus_to_exitcode(status)
+        if code != 0:
+            sys.exit(f"bench: {' '.join(command)} exited {code}: {process.stderr.read().decode()[:2000]}")
+    return statistics.median(walls), max(peaks)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--build", default=os.path.join(ROOT, "build", "release"))
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", nargs="*", default=None)
+    args = parser.parse_args()
+    poweron = os.path.join(args.build, "poweron")
+    work = tempfile.mkdtemp(prefix="poweron-bench-")
+    large = os.path.join(work, "large.yaml")
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "gen_large_scenario.py"), "--sites", "1000",
+                    "--orders", "10000", "--lots", "50000", "--years", "3", "--seed", "1", "-o", large], check=True)
+    tesla = os.path.join(ROOT, "scenarios", "tesla_x_2024.yaml")
+    out = os.path.join(work, "out")
+    cases = [
+        ("validate-large", "validate, 1,000 sites / 10,000 orders", [poweron, "validate", large], "< 0.5 s"),
+        ("run-tesla", "run tesla_x_2024", [poweron, "run", tesla, "--out", out + "/t"], "< 50 ms"),
+        ("run-large", "run, 1,000 sites / 10,000 orders / 50,000 lots / 3 years",
+         [poweron, "run", large, "--out", out + "/l"], "< 2 s, < 500 MB"),
+        ("sweep-1t", "sweep tesla_x_2024 --runs 10000 --threads 1",
+         [poweron, "sweep", tesla, "--runs", "10000", "--threads", "1", "--out", out + "/s1"], "(reference)"),
+        ("sweep-2t", "sweep tesla_x_2024 --runs 10000 --threads 2",
+         [poweron, "sweep", tesla, "--runs", "10000", "--threads", "2", "--out", out + "/s2"], "< 1 s; >= 1.8x 1 thread"),
+        ("sweep-1m", "sweep tesla_x_2024 --runs 1000000 --threads 2",
+         [poweron, "sweep", tesla, "--runs", "1000000", "--threads", "2", "--out", out + "/sm"], "peak < 1 GiB"),
+    ]
+    print(f"poweron benchmarks, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, median of {args.repeat}\n")
+    print("| case | command | median wall | peak RSS | target |")
+    print("|---|---|---|---|---|")
+    results = {}
+    for name, label, command, target in cases:
+        if args.only and name not in args.only:
+            continue
+        repeat = 1 if name == "sweep-1m" else args.repeat
+        wall, peak = measure(command, repeat)
+        results[name] = wall
+        print(f"| {name} | `{label}` | {wall * 1000:.1f} ms | {peak:.0f} MiB | {target} |", flush=True)
+    if "sweep-1t" in results and "sweep-2t" in results:
+        print(f"\nsweep speed-up, 2 threads over 1: {results['sweep-1t'] / results['sweep-2t']:.2f}x")
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
