@@ -66,13 +66,7 @@ void append_grid_rows(CsvBuilder& csv, const std::vector<std::string>& case_valu
       csv.field(result.row_names[row]).field(result.metric_names[row][m]);
       for (const double v : {mean, percentile_sorted(values, 10), percentile_sorted(values, 50),
                              percentile_sorted(values, 90)}) {
-        if (as_date) {
-          csv.field(format_date_value(v));
-        } else if (std::isnan(v)) {
-          csv.field("");
-        } else {
-          csv.number(v);
-        }
+        append_statistic(csv, v, as_date);
       }
       csv.end_row();
     }

@@ -21,16 +21,6 @@ std::size_t find_index(const std::vector<std::string>& names, const std::string&
   return names.size();
 }
 
-void write_value(CsvBuilder& csv, double value, bool as_date) {
-  if (as_date) {
-    csv.field(format_date_value(value));
-  } else if (std::isnan(value)) {
-    csv.field("");
-  } else {
-    csv.number(value);
-  }
-}
-
 }  // namespace
 
 int better_direction(std::string_view metric) {
@@ -68,11 +58,11 @@ std::string compare_csv(const SweepResult& a, const SweepResult& b) {
       }
       const MeanSpread diff = mean_spread(differences);
       csv.field(a.row_names[row_a]).field(metric);
-      write_value(csv, mean_spread(metric_values(a, row_a, m_a)).mean, as_date);
-      write_value(csv, mean_spread(metric_values(b, row_b, m_b)).mean, as_date);
-      write_value(csv, diff.mean, false);
-      write_value(csv, diff.ci95_low, false);
-      write_value(csv, diff.ci95_high, false);
+      append_statistic(csv, mean_spread(metric_values(a, row_a, m_a)).mean, as_date);
+      append_statistic(csv, mean_spread(metric_values(b, row_b, m_b)).mean, as_date);
+      append_statistic(csv, diff.mean, false);
+      append_statistic(csv, diff.ci95_low, false);
+      append_statistic(csv, diff.ci95_high, false);
       if (direction == 0) {
         csv.field("");
       } else {

@@ -29,17 +29,11 @@ std::vector<double> ranked_column(const SweepResult& result, std::size_t row, st
   return column;
 }
 
-void statistic(CsvBuilder& csv, double value, bool as_date) {
-  if (as_date) {
-    csv.field(format_date_value(value));
-  } else if (std::isnan(value)) {
-    csv.field("");
-  } else {
-    csv.number(value);
-  }
-}
-
 }  // namespace
+
+void append_statistic(CsvBuilder& csv, double value, bool as_date) {
+  csv.field(as_date ? format_date_value(value) : format_number(value));
+}
 
 std::string format_date_value(double date) {
   if (!std::isfinite(date)) return "";
@@ -68,11 +62,7 @@ std::string replications_csv(const Scenario& /*scenario*/, const SweepResult& re
     for (std::size_t row = 0; row < result.row_names.size(); ++row) {
       for (std::size_t m = 0; m < result.metric_names[row].size(); ++m) {
         const double v = result.value(r, row, m);
-        if (is_target_date(result, row, m)) {
-          csv.field(format_date_value(v));
-        } else {
-          statistic(csv, v, false);
-        }
+        append_statistic(csv, v, is_target_date(result, row, m));
       }
     }
     csv.end_row();
@@ -93,11 +83,11 @@ std::string summary_csv(const SweepResult& result) {
       const MeanSpread spread = mean_spread(values);
       std::sort(values.begin(), values.end());
       csv.field(result.row_names[row]).field(result.metric_names[row][m]).integer(static_cast<std::int64_t>(spread.n));
-      statistic(csv, spread.mean, as_date);
-      statistic(csv, spread.sd, false);
-      statistic(csv, spread.ci95_low, as_date);
-      statistic(csv, spread.ci95_high, as_date);
-      for (const double p : kPercentiles) statistic(csv, percentile_sorted(values, p), as_date);
+      append_statistic(csv, spread.mean, as_date);
+      append_statistic(csv, spread.sd, false);
+      append_statistic(csv, spread.ci95_low, as_date);
+      append_statistic(csv, spread.ci95_high, as_date);
+      for (const double p : kPercentiles) append_statistic(csv, percentile_sorted(values, p), as_date);
       csv.end_row();
     }
   }
@@ -166,7 +156,7 @@ std::string sensitivity_csv(const SweepResult& result) {
     for (std::size_t row = 0; row < result.row_names.size(); ++row) {
       for (std::size_t m = 0; m < result.metric_names[row].size(); ++m, ++column) {
         csv.field(result.input_addresses[i]).field(result.row_names[row]).field(result.metric_names[row][m]);
-        statistic(csv, pearson(input_ranks, metric_ranks[column]), false);
+        append_statistic(csv, pearson(input_ranks, metric_ranks[column]), false);
         csv.end_row();
       }
     }

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "poweron/csv_writer.hpp"
 #include "poweron/scenario.hpp"
 #include "poweron/sweep.hpp"
 
@@ -32,6 +33,9 @@ std::vector<double> metric_values(const SweepResult& result, std::size_t row, st
 
 /// A Date-valued statistic as an ISO date rounded to the nearest day; empty for NaN or infinity.
 std::string format_date_value(double date);
+
+/// Appends a statistic: an ISO date (format_date_value) when `as_date`, else the number (empty for NaN).
+void append_statistic(CsvBuilder& csv, double value, bool as_date);
 
 /// Writes every sweep CSV that `result` has data for into `folder`; returns the file names written.
 std::vector<std::string> write_sweep_outputs(const std::filesystem::path& folder, const Scenario& scenario,
