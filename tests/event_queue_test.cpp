@@ -541,5 +541,171 @@ TEST(EventQueueRandom, MatchesMultimapReferenceOver100000Operations) {
   EXPECT_TRUE(queue.empty());
 }
 
+// --- The fused step/schedule path: step() leaves the root vacant and the next schedule() fills it. ---
+
+TEST(EventQueueHoldPath, ScheduleRightAfterStepFillsTheHoleInOrder) {
+  IntQueue queue;
+  for (int t = 1; t <= 5; ++t) queue.schedule(t, 0, t * 10);
+  EXPECT_EQ(queue.step().payload, 10);
+  queue.schedule(1.5, 0, 15);  // earlier than every pending event: becomes the top
+  EXPECT_EQ(queue.next_time(), 1.5);
+  EXPECT_EQ(queue.step().payload, 15);
+  queue.schedule(9.0, 0, 90);  // later than every pending event: sinks to a leaf
+  EXPECT_EQ(queue.step().payload, 20);
+  queue.schedule(3.0, 0, 31);  // ties with the pending 3.0 (priority 0), scheduled later: runs after it
+  queue.schedule(3.0, -1, 29);  // same time, lower priority: runs before both
+  EXPECT_EQ(drain(queue), (std::vector<int>{29, 30, 31, 40, 50, 90}));
+}
+
+TEST(EventQueueHoldPath, TieWithTheNewTopIsBrokenById) {
+  // After the step the cached new top is (2.0, 0, id 2); the new key (2.0, 0, id 4) ties in time and
+  // priority and must go after it, and after id 3 at the same time too.
+  IntQueue queue;
+  queue.schedule(1.0, 0, 1);
+  queue.schedule(2.0, 0, 2);
+  queue.schedule(2.0, 0, 3);
+  EXPECT_EQ(queue.step().payload, 1);
+  EXPECT_EQ(queue.schedule(2.0, 0, 4), 4u);
+  EXPECT_EQ(drain(queue), (std::vector<int>{2, 3, 4}));
+}
+
+TEST(EventQueueHoldPath, CancellingTheNewTopWhileTheHoleIsPending) {
+  IntQueue queue;
+  queue.schedule(1.0, 0, 1);
+  const EventId second = queue.schedule(2.0, 0, 2);
+  queue.schedule(3.0, 0, 3);
+  queue.schedule(4.0, 0, 4);
+  EXPECT_EQ(queue.step().payload, 1);
+  EXPECT_EQ(queue.next_time(), 2.0);
+  EXPECT_TRUE(queue.cancel(second));  // the cached earliest child of the vacant root
+  EXPECT_FALSE(queue.cancel(second));
+  EXPECT_EQ(queue.size(), 2u);
+  EXPECT_EQ(queue.next_time(), 3.0);
+  queue.schedule(2.5, 0, 25);
+  EXPECT_EQ(drain(queue), (std::vector<int>{25, 3, 4}));
+}
+
+TEST(EventQueueHoldPath, CancellingAnotherEventWhileTheHoleIsPending) {
+  IntQueue queue;
+  queue.schedule(1.0, 0, 1);
+  queue.schedule(2.0, 0, 2);
+  const EventId third = queue.schedule(3.0, 0, 3);
+  EXPECT_EQ(queue.step().payload, 1);
+  EXPECT_TRUE(queue.cancel(third));
+  queue.schedule(2.5, 0, 25);
+  EXPECT_EQ(drain(queue), (std::vector<int>{2, 25}));
+}
+
+TEST(EventQueueHoldPath, StepSkipsCancelledKeysThatWouldBecomeTheTop) {
+  // Events at 1..6; 2 and 3 are cancelled while below the top (lazily, their keys stay). Stepping 1
+  // would make 2's key the new top: the queue must skip 2 and 3 and report 4.
+  IntQueue queue;
+  std::vector<EventId> ids;
+  for (int t = 1; t <= 6; ++t) ids.push_back(queue.schedule(t, 0, t));
+  EXPECT_TRUE(queue.cancel(ids[1]));
+  EXPECT_TRUE(queue.cancel(ids[2]));
+  EXPECT_EQ(queue.step().payload, 1);
+  EXPECT_EQ(queue.size(), 3u);
+  EXPECT_EQ(queue.next_time(), 4.0);
+  queue.schedule(5.0, 0, 55);  // ties with 5, later id
+  EXPECT_EQ(drain(queue), (std::vector<int>{4, 5, 55, 6}));
+}
+
+TEST(EventQueueHoldPath, StepOfTheLastEventThenSchedule) {
+  IntQueue queue;
+  queue.schedule(1.0, 0, 1);
+  EXPECT_EQ(queue.step().payload, 1);
+  EXPECT_TRUE(queue.empty());
+  queue.schedule(1.0, 0, 2);
+  EXPECT_EQ(queue.next_time(), 1.0);
+  EXPECT_EQ(drain(queue), (std::vector<int>{2}));
+}
+
+TEST(EventQueueHoldPath, RejectedScheduleAfterStepLeavesTheQueueIntact) {
+  IntQueue queue;
+  for (int t = 1; t <= 3; ++t) queue.schedule(t, 0, t);
+  EXPECT_EQ(queue.step().payload, 1);
+  EXPECT_EQ(error_of([&] { queue.schedule(0.5, 0, 0); }), "cannot schedule an event at time 0.5, before now 1");
+  EXPECT_EQ(queue.size(), 2u);
+  EXPECT_EQ(queue.next_time(), 2.0);
+  queue.schedule(2.5, 0, 25);
+  EXPECT_EQ(drain(queue), (std::vector<int>{2, 25, 3}));
+}
+
+TEST(EventQueueHoldPath, ClearWhileTheHoleIsPending) {
+  IntQueue queue;
+  for (int t = 1; t <= 3; ++t) queue.schedule(t, 0, t);
+  EXPECT_EQ(queue.step().payload, 1);
+  queue.clear();
+  EXPECT_TRUE(queue.empty());
+  queue.schedule(7.0, 0, 7);
+  EXPECT_EQ(drain(queue), (std::vector<int>{7}));
+}
+
+TEST(EventQueueHoldPath, RunUntilWithHandlerSchedulingFollowUps) {
+  // Payloads 1, 2, 3 at 0.5, 1.0, 1.5; the handler schedules payload + 10 one day later for payloads
+  // below 10. By hand: 0.5(1) adds 1.5(11); 1.0(2) adds 2.0(12); 1.5(3) runs before 1.5(11) (same time
+  // and priority, lower id) and adds 2.5(13); then 1.5(11), 2.0(12), 2.5(13).
+  IntQueue queue;
+  queue.schedule(0.5, 0, 1);
+  queue.schedule(1.0, 0, 2);
+  queue.schedule(1.5, 0, 3);
+  std::vector<int> seen;
+  const std::size_t count = queue.run_until(10.0, [&](const IntQueue::Event& event) {
+    seen.push_back(event.payload);
+    if (event.payload < 10) queue.schedule(event.time + 1.0, 0, event.payload + 10);
+  });
+  EXPECT_EQ(count, 6u);
+  EXPECT_EQ(seen, (std::vector<int>{1, 2, 3, 11, 12, 13}));
+  EXPECT_EQ(queue.now(), 10.0);
+  EXPECT_TRUE(queue.empty());
+}
+
+TEST(EventQueueHoldPath, LargeHoldModelMatchesMultimapReference) {
+  // 6,000 pending events (beyond the size at which sift-downs prefetch), 40,000 hold steps (step, then
+  // schedule at now + k/4 for k in 0..63, so ties are frequent), every 7th step also cancelling one
+  // recent id and scheduling a replacement; each step is checked against a multimap model.
+  using RefKey = std::tuple<double, int, EventId>;
+  std::multimap<RefKey, int> reference;
+  std::map<EventId, RefKey> pending;
+  EventQueue<int> queue;
+  Lcg rng(77);
+  auto add = [&](double time, int priority, int value) {
+    const EventId id = queue.schedule(time, priority, value);
+    reference.emplace(RefKey{time, priority, id}, value);
+    pending.emplace(id, RefKey{time, priority, id});
+    return id;
+  };
+  for (int i = 0; i < 6000; ++i) add(rng.below(64) / 4.0, static_cast<int>(rng.below(3)), i);
+  EventId last_id = 6000;
+  int cancels_true = 0;
+  for (int step = 0; step < 40000; ++step) {
+    const auto front = reference.begin();
+    const auto event = queue.step();
+    ASSERT_EQ(event.id, std::get<2>(front->first)) << "step " << step;
+    ASSERT_EQ(event.time, std::get<0>(front->first));
+    ASSERT_EQ(event.payload, front->second);
+    pending.erase(event.id);
+    reference.erase(front);
+    if (step % 7 == 0) {
+      const EventId id = last_id - rng.below(32);
+      const auto it = pending.find(id);
+      const bool expected = it != pending.end();
+      if (expected) {
+        reference.erase(reference.find(it->second));
+        pending.erase(it);
+        ++cancels_true;
+      }
+      ASSERT_EQ(queue.cancel(id), expected);
+      if (expected) last_id = add(event.time + rng.below(64) / 4.0, 0, -step);
+    }
+    last_id = add(event.time + rng.below(64) / 4.0, static_cast<int>(rng.below(3)), step);
+    ASSERT_EQ(queue.size(), reference.size());
+    ASSERT_EQ(queue.next_time(), std::get<0>(reference.begin()->first));
+  }
+  EXPECT_GT(cancels_true, 1000);  // about 5,700 cancels are tried; most recent ids are still pending
+  EXPECT_EQ(queue.size(), 6000u);
+}
+
 }  // namespace
 }  // namespace poweron

@@ -18,17 +18,22 @@
 //
 // Implementation (all flat arrays, no per-event allocation; figures in BENCHMARKS.md):
 // - a 4-ary min-heap of 16-byte keys (time as an order-preserving integer, priority, slot), laid out so
-//   that the four children of a node share one 64-byte cache line; keys compare branch-free as 128-bit
-//   integers, and only equal (time, priority) look at the ids stored in the slots. Pops are bottom-up
-//   (the hole sinks to a leaf, then the last key rises) and prefetch the next level;
+//   that the four children of a node share one 64-byte cache line; keys compare as one 64-bit integer
+//   (the time) and only equal times look at the priority, and equal (time, priority) at the ids stored
+//   in the slots. Children are selected with conditional moves, not branches;
+// - step() leaves the root vacant (a "hole") and caches its earliest child, the new top; a schedule()
+//   right after it (the hold pattern of every event handler that schedules a follow-up) sifts the new
+//   key down from the root in one pass ("replace top"), instead of a pop plus a push. Any other
+//   operation first fills the hole with the last key, bottom-up (the hole sinks to a leaf, then the
+//   last key rises). Sift-downs in heaps beyond the L1 cache prefetch the next level;
 // - a slot array holding each event's id and payload, recycled through a LIFO free list;
 // - id -> slot lookup for cancel(): a ring indexed by id mod R (R a power of two >= 4 x pending), whose
 //   entry is checked against the slot's id; an event still pending when a later id claims its ring entry
 //   (id + R) moves to a small open-addressing overflow table (linear probing, backward-shift deletion);
 // - lazy cancellation: cancel() unlinks the id and marks the slot; the heap key is dropped when it
 //   reaches the top or when cancelled keys exceed half the heap (then the heap is compacted in O(n)), so
-//   memory stays within about twice the peak pending count. The top is never a cancelled key, so
-//   next_time() is O(1). schedule(), step() and cancel() are O(log n) amortized.
+//   memory stays within about twice the peak pending count. The top (with a hole, the cached child) is
+//   never a cancelled key, so next_time() is O(1). schedule(), step() and cancel() are O(log n) amortized.
 // A time of -0.0 is treated (and returned) as +0.0.
 #pragma once
 
@@ -108,7 +113,7 @@ class EventQueue {
     if (!std::isfinite(time) || time < now_) detail::throw_schedule_error(time, now_);
     // Every allocation happens before the first change, so bad_alloc leaves the queue as it was.
     if ((live_ + 1) * kRingPerEvent > ring_.size()) grow_ring();
-    if (heap_.size() == heap_.capacity()) heap_.reserve(grown(heap_.capacity()));
+    if (!hole_ && heap_.size() == heap_.capacity()) heap_.reserve(grown(heap_.capacity()));
     const std::size_t ring_pos = next_id_ & ring_mask_;
     const std::uint32_t evicted = ring_[ring_pos];
     if (evicted != kNoSlot && (overflow_count_ + 1) * 2 > overflow_.size()) grow_overflow();
@@ -125,7 +130,11 @@ class EventQueue {
     }
     ring_[ring_pos] = slot;
     ++live_;
-    heap_push(make_key(time, priority, slot));
+    if (hole_) {
+      fill_hole(make_key(time, priority, slot));  // fused with the last step(): one pass, no push/pop
+    } else {
+      heap_push(make_key(time, priority, slot));
+    }
     return id;
   }
 
@@ -135,6 +144,7 @@ class EventQueue {
     if (id == kNoEvent || id >= next_id_) return false;
     const std::uint32_t slot = unlink(id);
     if (slot == kNoSlot) return false;
+    if (hole_) fill_hole_with_last();
     --live_;
     slots_[slot].flags |= kCancelled;
     ++cancelled_;
@@ -159,7 +169,7 @@ class EventQueue {
   /// "next_time on an empty event queue" otherwise.
   double next_time() const {
     if (live_ == 0) detail::throw_empty_error("next_time");
-    return heap_[kRoot].time();
+    return top().time();
   }
 
   /// Removes the earliest event by (time, priority, id), sets now() to its time and returns it.
@@ -180,7 +190,7 @@ class EventQueue {
   std::size_t run_until(double until, Handler&& handler) {
     if (std::isnan(until)) detail::throw_run_until_nan();
     std::size_t count = 0;
-    while (live_ != 0 && heap_[kRoot].time() < until) {
+    while (live_ != 0 && top().time() < until) {
       const Event event = pop_front();
       ++count;
       handler(static_cast<const Event&>(event));
@@ -201,6 +211,7 @@ class EventQueue {
   /// Drops all pending events; now() and the id sequence are unchanged (old ids never match again).
   void clear() {
     heap_.resize(kRoot);
+    hole_ = false;
     free_slots_.clear();
     for (std::size_t slot = slots_.size(); slot-- > 0;) {
       slots_[slot].id = kNoEvent;
@@ -217,8 +228,8 @@ class EventQueue {
  private:
   // Heap key, 16 bytes (four siblings fill one cache line): `order` is the time mapped to an unsigned
   // integer of the same order; `rest` holds the priority (offset by 2^31, so unsigned order is signed
-  // order) in the high half and the slot in the low half. Comparing (order, rest without the slot) as
-  // one 128-bit unsigned number is branch-free; only equal (time, priority) look at the ids.
+  // order) in the high half and the slot in the low half. Keys compare by `order` alone (one 64-bit
+  // compare) unless the times are equal; then by priority, then by the ids stored in the slots.
   struct Key {
     std::uint64_t rest;
     std::uint64_t order;
@@ -226,7 +237,6 @@ class EventQueue {
     int priority() const { return static_cast<int>(static_cast<std::uint32_t>(rest >> 32) ^ kSignBit32); }
     double time() const { return key_time(order); }
   };
-  __extension__ typedef unsigned __int128 Uint128;
   struct Slot {
     EventId id;       // the event's id while it is in the heap (pending or cancelled)
     Payload payload;
@@ -250,6 +260,8 @@ class EventQueue {
   static constexpr std::size_t kMinRing = 64;
   static constexpr std::size_t kMinOverflow = 16;
   static constexpr std::size_t kMinCompaction = 64;  // below this many cancelled keys, never compact
+  // Heaps of at least this many keys (64 KiB, beyond a typical L1 cache) prefetch in sift-downs.
+  static constexpr std::size_t kPrefetchKeys = 4096;
 
   static constexpr std::uint32_t kSignBit32 = 0x80000000U;
   static constexpr std::uint64_t kSignBit64 = 0x8000000000000000ULL;
@@ -270,16 +282,15 @@ class EventQueue {
     return Key{(biased << 32) | slot, time_key(time)};
   }
 
-  static Uint128 rank(const Key& k) {
-    return (static_cast<Uint128>(k.order) << 64) | (k.rest & 0xFFFFFFFF00000000ULL);
+  // Times differ in all but ties: one 64-bit compare, a well-predicted branch; ties compare priority
+  // (the high half of rest), then ids.
+  [[gnu::always_inline]] bool before(const Key& a, const Key& b) const {
+    if (a.order != b.order) [[likely]] return a.order < b.order;
+    return tie_before(a, b);
   }
-
-  bool before(const Key& a, const Key& b) const {
-    const Uint128 ra = rank(a);
-    const Uint128 rb = rank(b);
-    bool less = ra < rb;
-    if (ra == rb) [[unlikely]] less = slots_[a.slot()].id < slots_[b.slot()].id;
-    return less;
+  [[gnu::noinline]] bool tie_before(const Key& a, const Key& b) const {
+    if ((a.rest >> 32) != (b.rest >> 32)) return a.rest < b.rest;
+    return slots_[a.slot()].id < slots_[b.slot()].id;
   }
 
   // The index of the earliest of the four keys at first .. first+3 (selects, not branches, when the
@@ -291,24 +302,80 @@ class EventQueue {
     return before(heap_[b], heap_[a]) ? b : a;
   }
 
-  Event pop_front() {
-    const Key top = heap_[kRoot];
-    const std::uint32_t slot = top.slot();
+  // The earliest pending key. REQUIRES: live_ != 0.
+  [[gnu::always_inline]] const Key& top() const { return heap_[hole_ ? top_child_ : kRoot]; }
+
+  // Removes the earliest event and leaves its heap position as a hole (see hole_), which the next
+  // schedule() fills with its new key in one pass down the heap (the "replace top" of the hold model),
+  // or the next other operation fills with the last key. REQUIRES: live_ != 0.
+  [[gnu::always_inline]] Event pop_front() {
+    if (hole_) fill_hole_with_last();
+    const Key front = heap_[kRoot];
+    const std::uint32_t slot = front.slot();
     const Slot& record = slots_[slot];
-    const Event event{top.time(), top.priority(), record.id, record.payload};
-    if ((record.flags & kOverflowed) != 0) {
+    const Event event{front.time(), front.priority(), record.id, record.payload};
+    if ((record.flags & kOverflowed) != 0) [[unlikely]] {
       overflow_erase(overflow_find(event.id));
     } else {
       ring_[event.id & ring_mask_] = kNoSlot;  // a store only: no wait for a cache miss
     }
     --live_;
-    heap_pop();
     release_slot(slot);
-    if (cancelled_ != 0) drop_cancelled_top();
+    const std::size_t end = heap_.size();
+    if (end == kRoot + 1) {
+      heap_.pop_back();
+    } else {
+      hole_ = true;
+      top_child_ = earliest_child(kRoot, end);
+      // The new top must be live: if it is a cancelled key, fill now and drop cancelled keys.
+      if (cancelled_ != 0 && (slots_[heap_[top_child_].slot()].flags & kCancelled) != 0) [[unlikely]] {
+        fill_hole_with_last();
+      }
+    }
     // The next step reads the new top's slot: start fetching it now (a cache miss in large queues).
-    if (heap_.size() > kRoot) __builtin_prefetch(&slots_[heap_[kRoot].slot()]);
+    if (live_ != 0) __builtin_prefetch(&slots_[top().slot()]);
     now_ = event.time;
     return event;
+  }
+
+  // Fills the hole at the root with the last key (which leaves the heap), then drops cancelled keys
+  // off the top. REQUIRES: hole_.
+  void fill_hole_with_last() {
+    const Key last = heap_.back();
+    heap_.pop_back();
+    hole_ = false;
+    if (heap_.size() > kRoot) fill_root(last, heap_.size());
+    if (cancelled_ != 0) drop_cancelled_top();
+  }
+
+  // Fills the hole at the root with a new live key (the heap keeps its size): a top-down sift-down that
+  // starts from the cached top_child_ (measured faster than bottom-up here: no rise loop, fewer
+  // mispredicted branches). The top stays live: it is the new key or the live top_child_.
+  // REQUIRES: hole_.
+  [[gnu::always_inline]] void fill_hole(const Key& key) {
+    hole_ = false;
+    if (heap_.size() >= kPrefetchKeys) [[unlikely]] {
+      sift_down_from_root<true>(key);
+    } else {
+      sift_down_from_root<false>(key);
+    }
+  }
+
+  template <bool kPrefetch>
+  [[gnu::always_inline]] void sift_down_from_root(const Key& key) {
+    const std::size_t end = heap_.size();
+    std::size_t hole = kRoot;
+    std::size_t best = top_child_;
+    for (;;) {
+      if (!before(heap_[best], key)) break;
+      heap_[hole] = heap_[best];
+      hole = best;
+      const std::size_t first = first_child(hole);
+      if (first >= end) break;
+      if constexpr (kPrefetch) prefetch_children_of(first, end);
+      best = earliest_child(hole, end);
+    }
+    heap_[hole] = key;
   }
 
   // Removes a pending id from the ring or the overflow table; returns its slot, or kNoSlot if the id is
@@ -391,47 +458,66 @@ class EventQueue {
     heap_[hole] = key;
   }
 
-  // Removes the root bottom-up: the hole descends along the earliest children to a leaf without
-  // comparing against the last key, which then rises from there (usually not far, as it came from the
-  // bottom). Saves a comparison per level over the textbook sift-down.
+  // The index of the earliest child of node p in a heap of `end` keys. REQUIRES: p has a child.
+  [[gnu::always_inline]] std::size_t earliest_child(std::size_t p, std::size_t end) const {
+    const std::size_t first = first_child(p);
+    if (first + 4 <= end) [[likely]] return earliest_of_four(first);
+    std::size_t best = first;
+    for (std::size_t c = first + 1; c < end; ++c) {
+      if (before(heap_[c], heap_[best])) best = c;
+    }
+    return best;
+  }
+
+  // The 16 children of the four nodes first .. first+3 are contiguous (4 cache lines): fetch them while
+  // these four compare.
+  [[gnu::always_inline]] void prefetch_children_of(std::size_t first, std::size_t end) const {
+    const std::size_t grand = first_child(first);
+    if (grand < end) {
+      const Key* g = heap_.data() + grand;
+      __builtin_prefetch(g);
+      __builtin_prefetch(g + 4);
+      __builtin_prefetch(g + 8);
+      __builtin_prefetch(g + 12);
+    }
+  }
+
+  // Removes the root (the heap shrinks by one). REQUIRES: !hole_, a non-empty heap.
   void heap_pop() {
     const Key last = heap_.back();
     heap_.pop_back();
-    const std::size_t end = heap_.size();
-    if (end == kRoot) return;
+    if (heap_.size() > kRoot) fill_root(last, heap_.size());
+  }
+
+  // Places `key` into the heap kRoot .. end-1 whose root position is vacant, bottom-up: the hole
+  // descends along the earliest children to a leaf without comparing against `key`, which then rises
+  // from there (usually not far: in a hold model new keys, like the last key, belong near the bottom).
+  // Saves a comparison per level over the textbook sift-down. Large heaps prefetch the grandchildren.
+  [[gnu::always_inline]] void fill_root(const Key& key, std::size_t end) {
     std::size_t hole = kRoot;
-    for (;;) {
-      const std::size_t first = first_child(hole);
-      std::size_t best;
-      if (first + 4 <= end) {
-        // The 16 grandchildren are contiguous (4 cache lines): fetch them while these four compare.
-        const std::size_t grand = first_child(first);
-        if (grand < end) {
-          const Key* g = heap_.data() + grand;
-          __builtin_prefetch(g);
-          __builtin_prefetch(g + 4);
-          __builtin_prefetch(g + 8);
-          __builtin_prefetch(g + 12);
-        }
-        best = earliest_of_four(first);
-      } else if (first < end) {
-        best = first;
-        for (std::size_t c = first + 1; c < end; ++c) {
-          if (before(heap_[c], heap_[best])) best = c;
-        }
-      } else {
-        break;
+    if (end >= kPrefetchKeys) [[unlikely]] {
+      for (;;) {
+        const std::size_t first = first_child(hole);
+        if (first >= end) break;
+        prefetch_children_of(first, end);
+        const std::size_t best = earliest_child(hole, end);
+        heap_[hole] = heap_[best];
+        hole = best;
       }
-      heap_[hole] = heap_[best];
-      hole = best;
+    } else {
+      while (first_child(hole) < end) {
+        const std::size_t best = earliest_child(hole, end);
+        heap_[hole] = heap_[best];
+        hole = best;
+      }
     }
     while (hole > kRoot) {
       const std::size_t up = parent(hole);
-      if (!before(last, heap_[up])) break;
+      if (!before(key, heap_[up])) break;
       heap_[hole] = heap_[up];
       hole = up;
     }
-    heap_[hole] = last;
+    heap_[hole] = key;
   }
 
   // Places `key` at `hole` or below, moving smaller children up.
@@ -526,7 +612,11 @@ class EventQueue {
   double now_;
   EventId next_id_ = 1;
   std::size_t live_ = 0;       // pending, not cancelled
-  std::size_t cancelled_ = 0;  // cancelled keys still in heap_
+  std::size_t cancelled_ = 0;  // cancelled keys still in heap_ (never counting the hole)
+  // True after step() until the next operation: heap_[kRoot] is vacant (its content is stale) and the
+  // keys kRoot+1 .. end-1 are heap-ordered below it; top_child_ is the earliest of them, and live.
+  bool hole_ = false;
+  std::size_t top_child_ = 0;
   std::vector<Key, detail::CacheLineAllocator<Key>> heap_;  // kRoot padding keys, then the heap
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_slots_;
