@@ -75,10 +75,20 @@ void append_node(std::string& out, const SourceNode& node) {
   }
 }
 
+/// The text's length when nothing needs quoting (a lower bound close to the truth), so that the output
+/// of a multi-megabyte scenario is allocated once instead of growing by doubling.
+std::size_t estimated_size(const SourceNode& node) {
+  std::size_t size = node.scalar.size() + 4;
+  for (const SourceNode& item : node.items) size += estimated_size(item) + 2;
+  for (const auto& [key, value] : node.entries) size += key.text.size() + estimated_size(value) + 4;
+  return size;
+}
+
 }  // namespace
 
 std::string canonical_text(const SourceNode& root) {
   std::string out;
+  out.reserve(estimated_size(root) + 1);
   append_node(out, root);
   out += '\n';
   return out;

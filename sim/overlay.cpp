@@ -56,7 +56,8 @@ Result<SourceDocument> load_chain(std::string_view top_text, const std::string& 
                                   std::size_t& node_count) {
   std::vector<ChainFile> chain;
   std::vector<Diagnostic> diagnostics;
-  std::string text(top_text);
+  std::string_view text = top_text;
+  std::string storage;  // the bytes of the base being read (the top file's text is the caller's)
   std::string name = top_name;
   while (true) {
     YamlTreeOptions options;
@@ -100,7 +101,8 @@ Result<SourceDocument> load_chain(std::string_view top_text, const std::string& 
       for (const Diagnostic& d : bytes.diagnostics()) diagnostics.push_back(d);
       return Result<SourceDocument>(std::move(diagnostics), bytes.exit_code());
     }
-    text = std::move(bytes.value());
+    storage = std::move(bytes.value());
+    text = storage;
     name = base;
   }
 

@@ -1,5 +1,6 @@
 // SchemaReader's distributions (SPEC 2.1): a constant, or one of the forms uniform, triangular, pert,
 // normal (with optional min/max clamps), lognormal and discrete, over numbers or dates.
+#include <algorithm>
 #include <cmath>
 
 #include "schema_values.hpp"
@@ -60,10 +61,13 @@ std::string written_list(const SourceNode& sequence) {
 
 std::optional<Distribution> SchemaReader::dist_form(const SourceNode& map, Distribution result, const DistSpec& spec) {
   const std::string& address = result.address;
-  std::vector<std::string> known = distribution_forms();
-  known.push_back("min");
-  known.push_back("max");
-  check_keys(map, address, known);
+  static const std::vector<std::string> kKnown = [] {
+    std::vector<std::string> known = distribution_forms();
+    known.push_back("min");
+    known.push_back("max");
+    return known;
+  }();
+  check_keys(map, address, kKnown);
   const SourceKey* form_key = nullptr;
   const SourceNode* form_value = nullptr;
   for (const auto& [key, value] : map.entries) {
@@ -200,7 +204,7 @@ std::optional<Distribution> SchemaReader::dist_form(const SourceNode& map, Distr
 
 std::optional<Distribution> SchemaReader::distribution(const SourceNode& node, const std::string& address,
                                                        const DistSpec& spec) {
-  distribution_addresses_.insert(address);
+  distribution_addresses_.push_back(address);
   Distribution result;
   result.address = address;
   result.is_date = spec.is_date;
@@ -216,6 +220,16 @@ std::optional<Distribution> SchemaReader::distribution(const SourceNode& node, c
   if (!value) return std::nullopt;
   result.params = {*value};
   return result;
+}
+
+const std::vector<std::string>& SchemaReader::distribution_addresses() {
+  if (sorted_addresses_ != distribution_addresses_.size()) {
+    std::sort(distribution_addresses_.begin(), distribution_addresses_.end());
+    distribution_addresses_.erase(std::unique(distribution_addresses_.begin(), distribution_addresses_.end()),
+                                  distribution_addresses_.end());
+    sorted_addresses_ = distribution_addresses_.size();
+  }
+  return distribution_addresses_;
 }
 
 }  // namespace poweron

@@ -27,11 +27,10 @@ namespace {
 std::optional<std::string> read_address(const SourceNode& node, const std::string& path, SchemaReader& reader) {
   const auto address = reader.text(node, path);
   if (!address) return std::nullopt;
-  const auto& known = reader.distribution_addresses();
-  if (known.count(*address) == 0) {
-    const std::vector<std::string> candidates(known.begin(), known.end());
+  const std::vector<std::string>& known = reader.distribution_addresses();  // sorted
+  if (!std::binary_search(known.begin(), known.end(), *address)) {
     reader.error(node.mark, path,
-                 "unknown distribution address \"" + *address + "\"" + did_you_mean(*address, candidates));
+                 "unknown distribution address \"" + *address + "\"" + did_you_mean(*address, known));
     return std::nullopt;
   }
   return address;

@@ -86,8 +86,12 @@ void parse_integer(std::string_view digits, int base, bool negative, ScalarValue
 
 std::string quote(std::string_view text) {
   constexpr std::size_t kShown = 40;
-  if (text.size() > kShown) return "\"" + std::string(text.substr(0, kShown)) + "...\"";
-  return "\"" + std::string(text) + "\"";
+  // Appended piece by piece: `"\"" + std::string(...)` trips GCC 12's false -Wrestrict at -O2.
+  std::string quoted(1, '"');
+  quoted.append(text.substr(0, kShown));
+  if (text.size() > kShown) quoted.append("...");
+  quoted.push_back('"');
+  return quoted;
 }
 
 }  // namespace

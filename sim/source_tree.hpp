@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -26,16 +27,18 @@ struct SourceKey {
   SourceMark mark;
 };
 
+// Members are ordered largest first so that the node packs into 96 bytes (a large scenario has
+// hundreds of thousands of them).
 struct SourceNode {
-  enum class Kind { kNull, kScalar, kSequence, kMap };
-  Kind kind = Kind::kNull;
+  enum class Kind : std::uint8_t { kNull, kScalar, kSequence, kMap };
   /// kScalar: the scalar's text as written (after YAML unescaping).
   std::string scalar;
-  /// kScalar: written quoted (or tagged !!str), so it is a string whatever it looks like.
-  bool quoted = false;
   std::vector<SourceNode> items;                           ///< kSequence
   std::vector<std::pair<SourceKey, SourceNode>> entries;   ///< kMap, in the order written
   SourceMark mark;
+  Kind kind = Kind::kNull;
+  /// kScalar: written quoted (or tagged !!str), so it is a string whatever it looks like.
+  bool quoted = false;
 
   bool is_map() const { return kind == Kind::kMap; }
   bool is_sequence() const { return kind == Kind::kSequence; }

@@ -8,9 +8,10 @@
 #include <cerrno>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
+#include <istream>
+#include <iterator>
 #include <memory>
-#include <sstream>
+#include <streambuf>
 #include <system_error>
 #include <unordered_map>
 #include <utility>
@@ -66,6 +67,15 @@ std::optional<ReadError> check_encoding(std::string_view text) {
   int column = 1;
   std::size_t i = 0;
   while (i < text.size()) {
+    // Fast path: a run of printable ASCII, tab and carriage return.
+    const std::size_t run_start = i;
+    while (i < text.size()) {
+      const auto c = static_cast<unsigned char>(text[i]);
+      if (!((c >= 0x20 && c < 0x7F) || c == '\t' || c == '\r')) break;
+      ++i;
+    }
+    column += static_cast<int>(i - run_start);
+    if (i >= text.size()) break;
     const auto byte = static_cast<unsigned char>(text[i]);
     if (byte == 0) return ReadError{line, column, "", "file contains a NUL byte (binary data?)"};
     if (byte < 0x80) {
@@ -140,8 +150,20 @@ std::optional<ReadError> check_flow_depth(std::string_view text, int max_depth) 
     previous = text[i];
     ++i;
   };
+  // Characters that need no attention here: ASCII other than comment, quote, bracket and line feed.
+  auto is_quiet = [](char c) {
+    return (static_cast<unsigned char>(c) & 0x80u) == 0 && c != '#' && c != '"' && c != '\'' && c != '[' &&
+           c != '{' && c != ']' && c != '}' && c != '\n';
+  };
   while (i < text.size()) {
     const char c = text[i];
+    if (is_quiet(c)) {
+      const std::size_t run_start = i;
+      while (i < text.size() && is_quiet(text[i])) ++i;
+      column += static_cast<int>(i - run_start);
+      previous = text[i - 1];
+      continue;
+    }
     if (c == '#' && (previous == ' ' || previous == '\t' || previous == '\n' || previous == '\r')) {
       while (i < text.size() && text[i] != '\n') advance();
       continue;
@@ -178,6 +200,16 @@ std::optional<ReadError> check_flow_depth(std::string_view text, int max_depth) 
   }
   return std::nullopt;
 }
+
+/// A read-only stream buffer over text that outlives it, so that yaml-cpp reads the bytes in place
+/// (no copy of the file). yaml-cpp only reads and puts back what it read; nothing is written.
+class ViewBuffer : public std::streambuf {
+ public:
+  explicit ViewBuffer(std::string_view text) {
+    char* begin = const_cast<char*>(text.data());
+    setg(begin, begin, begin + text.size());
+  }
+};
 
 /// Builds SourceNodes from yaml-cpp events. Depth, node count and literal length are checked as events
 /// arrive, so hostile input stops early; aliases become placeholders resolved after the parse (see
@@ -251,12 +283,15 @@ class TreeBuilder : public YAML::EventHandler {
            "numeric literal longer than the limit of " + std::to_string(limits_.max_numeric_literal) +
                " characters");
     }
-    SourceNode node;
-    node.kind = SourceNode::Kind::kScalar;
-    node.scalar = value;
-    node.quoted = !plain;
-    node.mark = at;
-    if (anchor != 0) anchors_[anchor] = Anchor{true, {}, 1, 0, node};
+    auto make_node = [&] {
+      SourceNode node;
+      node.kind = SourceNode::Kind::kScalar;
+      node.scalar = value;
+      node.quoted = !plain;
+      node.mark = at;
+      return node;
+    };
+    if (anchor != 0) anchors_[anchor] = Anchor{true, {}, 1, 0, make_node()};
     count_nodes(at, 1);
     if (expecting_key()) {
       add_key(at, value);
@@ -265,7 +300,7 @@ class TreeBuilder : public YAML::EventHandler {
     if (stack_.empty() && options_.require_map) {
       fail(at, "", "expected a mapping at the top level, got a scalar");
     }
-    attach(std::move(node));
+    attach(make_node());
   }
 
   void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
@@ -310,11 +345,16 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
  private:
+  // A collection being read. Its children wait in the builder's scratch stacks (entries_ for maps, items_
+  // for sequences) from index first_child on, and move into `node` once, at close: one exact-size
+  // allocation per collection instead of repeated growth.
   struct Frame {
     SourceNode node;
+    std::size_t first_child = 0;
     bool expecting_key = true;  // maps: the next node event is a key
     SourceKey pending_key;
-    std::unordered_map<std::string, SourceMark> seen;  // maps: keys so far (lookup only)
+    // Maps with more than kLinearKeys keys: keys so far (lookup only); smaller maps scan their entries.
+    std::unordered_map<std::string, SourceMark> seen;
     YAML::anchor_t anchor = 0;
     std::size_t count_at_start = 0;
     int height = 1;  // nesting levels of collections in this node, itself included
@@ -330,6 +370,9 @@ class TreeBuilder : public YAML::EventHandler {
     std::vector<std::size_t> target;
     std::vector<std::size_t> where;
   };
+
+  /// Maps up to this many keys check duplicates by scanning their entries; bigger ones build a hash index.
+  static constexpr std::size_t kLinearKeys = 16;
 
   [[noreturn]] static void fail(const SourceMark& mark, std::string path, std::string message) {
     throw ReadError{mark.line, mark.column, std::move(path), std::move(message)};
@@ -386,18 +429,21 @@ class TreeBuilder : public YAML::EventHandler {
     return out;
   }
 
-  static void append_segment(std::string& out, const Frame& frame) {
+  void append_segment(std::string& out, const Frame& frame) const {
     if (!out.empty()) out += '.';
-    out += frame.node.is_map() ? frame.pending_key.text : std::to_string(frame.node.items.size());
+    out += frame.node.is_map() ? frame.pending_key.text : std::to_string(child_count(frame));
+  }
+
+  /// Children attached so far to an open collection.
+  std::size_t child_count(const Frame& frame) const {
+    return (frame.node.is_map() ? entries_.size() : items_.size()) - frame.first_child;
   }
 
   /// Indices from the root to the node about to be attached.
   std::vector<std::size_t> current_path() const {
     std::vector<std::size_t> path;
     path.reserve(stack_.size());
-    for (const Frame& frame : stack_) {
-      path.push_back(frame.node.is_map() ? frame.node.entries.size() : frame.node.items.size());
-    }
+    for (const Frame& frame : stack_) path.push_back(child_count(frame));
     return path;
   }
 
@@ -420,11 +466,26 @@ class TreeBuilder : public YAML::EventHandler {
 
   void add_key(const SourceMark& at, const std::string& text) {
     Frame& frame = stack_.back();
-    const auto [it, inserted] = frame.seen.emplace(text, at);
-    if (!inserted) {
+    const std::size_t count = child_count(frame);
+    const SourceMark* first = nullptr;
+    if (count <= kLinearKeys) {
+      for (std::size_t i = frame.first_child; i < entries_.size() && first == nullptr; ++i) {
+        if (entries_[i].first.text == text) first = &entries_[i].first.mark;
+      }
+    } else {
+      if (frame.seen.empty()) {
+        frame.seen.reserve(2 * count);
+        for (std::size_t i = frame.first_child; i < entries_.size(); ++i) {
+          frame.seen.emplace(entries_[i].first.text, entries_[i].first.mark);
+        }
+      }
+      const auto [it, inserted] = frame.seen.emplace(text, at);
+      if (!inserted) first = &it->second;
+    }
+    if (first != nullptr) {
       fail(at, map_path(),
-           "duplicate key \"" + text + "\" (first at " + std::to_string(it->second.line) + ":" +
-               std::to_string(it->second.column) + ")");
+           "duplicate key \"" + text + "\" (first at " + std::to_string(first->line) + ":" +
+               std::to_string(first->column) + ")");
     }
     frame.pending_key = SourceKey{text, at};
     frame.expecting_key = false;
@@ -446,6 +507,7 @@ class TreeBuilder : public YAML::EventHandler {
     frame.node.mark = at;
     frame.anchor = anchor;
     frame.count_at_start = before;
+    frame.first_child = kind == SourceNode::Kind::kMap ? entries_.size() : items_.size();
     if (anchor != 0) anchors_[anchor] = Anchor{false, current_path(), 0, 0, SourceNode{}};
     stack_.push_back(std::move(frame));
   }
@@ -453,6 +515,15 @@ class TreeBuilder : public YAML::EventHandler {
   void close() {
     Frame frame = std::move(stack_.back());
     stack_.pop_back();
+    const auto first = static_cast<std::ptrdiff_t>(frame.first_child);
+    if (frame.node.is_map()) {
+      frame.node.entries.assign(std::make_move_iterator(entries_.begin() + first),
+                                std::make_move_iterator(entries_.end()));
+      entries_.erase(entries_.begin() + first, entries_.end());
+    } else {
+      frame.node.items.assign(std::make_move_iterator(items_.begin() + first), std::make_move_iterator(items_.end()));
+      items_.erase(items_.begin() + first, items_.end());
+    }
     if (frame.anchor != 0) {
       Anchor& anchor = anchors_[frame.anchor];
       anchor.complete = true;
@@ -470,11 +541,11 @@ class TreeBuilder : public YAML::EventHandler {
     }
     Frame& frame = stack_.back();
     if (frame.node.is_map()) {
-      frame.node.entries.emplace_back(std::move(frame.pending_key), std::move(node));
+      entries_.emplace_back(std::move(frame.pending_key), std::move(node));
       frame.pending_key = SourceKey{};
       frame.expecting_key = true;
     } else {
-      frame.node.items.push_back(std::move(node));
+      items_.push_back(std::move(node));
     }
   }
 
@@ -483,6 +554,8 @@ class TreeBuilder : public YAML::EventHandler {
   const LoaderLimits& limits_;
   std::size_t& node_count_;
   std::vector<Frame> stack_;
+  std::vector<std::pair<SourceKey, SourceNode>> entries_;  // children of the open maps, innermost last
+  std::vector<SourceNode> items_;                          // children of the open sequences, innermost last
   std::optional<SourceNode> root_;
   std::unordered_map<YAML::anchor_t, Anchor> anchors_;  // lookup only
   std::vector<PendingAlias> aliases_;
@@ -535,7 +608,8 @@ std::optional<SourceNode> parse_yaml_tree(std::string_view text, const YamlTreeO
   }
   // A UTF-8 byte-order mark is dropped here so that yaml-cpp's positions are byte offsets into `text`.
   if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-  std::istringstream stream{std::string(text)};
+  ViewBuffer buffer(text);
+  std::istream stream(&buffer);
   try {
     YAML::Parser parser(stream);
     TreeBuilder builder(text, options, limits, node_count);

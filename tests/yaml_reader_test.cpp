@@ -104,6 +104,50 @@ TEST(YamlReaderTest, DuplicateKeyIsReportedAtTheSecondKey) {
   EXPECT_EQ(parse_error("m: {k: 1, \"k\": 2}\n"), "t.yaml:1:11: error: m: duplicate key \"k\" (first at 1:5)");
 }
 
+TEST(YamlReaderTest, DuplicateKeyIsFoundInMapsPastTheLinearScanSize) {
+  // 40 keys k0..k39 on lines 1..40 (past the reader's 16-key linear scan), then k3 again on line 41:
+  // the first k3 is on line 4, column 1. Then the same inside a nested map whose keys are indented by 2.
+  std::string flat;
+  std::string nested = "m:\n";
+  for (int i = 0; i < 40; ++i) {
+    // Appended piece by piece: `"k" + std::to_string(i)` trips GCC 12's false -Wrestrict at -O2.
+    const std::string number = std::to_string(i);
+    for (std::string* text : {&flat, &nested}) {
+      if (text == &nested) text->append("  ");
+      text->append("k").append(number).append(": ").append(number).append("\n");
+    }
+  }
+  EXPECT_EQ(parse_error(flat + "k3: x\n"), "t.yaml:41:1: error: duplicate key \"k3\" (first at 4:1)");
+  // Nested: m on line 1, k0..k39 on lines 2..41, so k39 (first at 41:3) repeated on line 42.
+  EXPECT_EQ(parse_error(nested + "  k39: x\n"), "t.yaml:42:3: error: m: duplicate key \"k39\" (first at 41:3)");
+  // Without the repeat, all 40 keys are kept in order.
+  const auto doc = parse_ok(nested);
+  ASSERT_EQ(doc.root.find("m")->entries.size(), 40u);
+  EXPECT_EQ(doc.root.find("m")->entries[39].first.text, "k39");
+}
+
+TEST(YamlReaderTest, NestedCollectionsKeepTheirOwnChildren) {
+  // Maps and lists nested inside each other, closed in different orders: every collection gets exactly the
+  // children written inside it (counted by hand from the text).
+  const auto doc = parse_ok("a: {x: [1, {y: 2, z: [3, 4]}, 5], w: 6}\nb: [[7], {v: 8}, 9]\nc: 10\n");
+  const SourceNode* a = doc.root.find("a");
+  ASSERT_EQ(a->entries.size(), 2u);
+  const SourceNode* x = a->find("x");
+  ASSERT_EQ(x->items.size(), 3u);
+  EXPECT_EQ(x->items[0].scalar, "1");
+  ASSERT_EQ(x->items[1].entries.size(), 2u);
+  ASSERT_EQ(x->items[1].find("z")->items.size(), 2u);
+  EXPECT_EQ(x->items[1].find("z")->items[1].scalar, "4");
+  EXPECT_EQ(x->items[2].scalar, "5");
+  EXPECT_EQ(a->find("w")->scalar, "6");
+  const SourceNode* b = doc.root.find("b");
+  ASSERT_EQ(b->items.size(), 3u);
+  ASSERT_EQ(b->items[0].items.size(), 1u);
+  EXPECT_EQ(b->items[1].find("v")->scalar, "8");
+  EXPECT_EQ(b->items[2].scalar, "9");
+  EXPECT_EQ(doc.root.entries.size(), 3u);
+}
+
 TEST(YamlReaderTest, AliasesAreExpandedIntoCopies) {
   const auto doc = parse_ok("base: &b {crews: 4, rate: [1, 2]}\nother: *b\nn: &n 7\nm: *n\n");
   const SourceNode* other = doc.root.find("other");
