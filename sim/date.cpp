@@ -75,11 +75,4 @@ std::string format_date(Date date) {
   return buffer;
 }
 
-double snap_time(double time) {
-  const double nearest = std::round(time);
-  return std::fabs(time - nearest) <= kDayTolerance ? nearest : time;
-}
-
-std::int64_t day_of(double time) { return static_cast<std::int64_t>(std::floor(snap_time(time))); }
-
 }  // namespace poweron

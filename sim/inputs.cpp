@@ -16,6 +16,7 @@
 
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,10 @@
 #include "poweron/result.hpp"
 
 namespace poweron {
+
+std::int64_t InputSampler::binomial_by_hash(std::int64_t /*n*/, double /*p*/, std::uint64_t /*address_hash*/) {
+  throw std::logic_error("InputSampler::binomial_by_hash called on a sampler not keyed by address hash");
+}
 
 double PointSampler::draw(const Distribution& distribution, std::string_view /*address*/) {
   return point_value(distribution);

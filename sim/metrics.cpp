@@ -63,7 +63,8 @@ std::vector<std::int64_t> daily_powered(const Scenario& scenario, const std::vec
     if (c.state != ChipState::kPowered || c.owner != owner || (sku >= 0 && c.sku != sku)) continue;
     const double t = snap_time(c.time);
     if (t >= horizon) continue;
-    counts[static_cast<std::size_t>(day_column(t, last_day))] += c.delta;
+    // day_column(t, last_day) (timeline.hpp), with the inline day_of.
+    counts[static_cast<std::size_t>(t < 0 ? 0 : std::min(day_of(t), last_day))] += c.delta;
   }
   std::partial_sum(counts.begin(), counts.end(), counts.begin());
   return counts;

@@ -21,10 +21,19 @@ Simulator::Simulator(Simulator&&) noexcept = default;
 Simulator& Simulator::operator=(Simulator&&) noexcept = default;
 
 SimulationTrace Simulator::run(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options) const {
+  SimulationTrace trace;
+  run_into(inputs, sampler, options, trace);
+  return trace;
+}
+
+void Simulator::run_into(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options,
+                         SimulationTrace& trace) const {
   if (!impl_) throw InternalError("Simulator::run on a moved-from simulator");
   impl_->layout.check_inputs(inputs);
-  ModelRun run(impl_->scenario, impl_->layout, inputs, sampler, options);
-  return run.run();
+  trace.changes.clear();
+  trace.events.clear();
+  ModelRun run(impl_->scenario, impl_->layout, inputs, sampler, options, std::move(trace));
+  trace = run.run();
 }
 
 const Scenario& Simulator::scenario() const {

@@ -6,6 +6,7 @@
 #include <map>
 #include <string_view>
 
+#include "poweron/random.hpp"
 #include "poweron/result.hpp"
 
 namespace poweron {
@@ -125,7 +126,8 @@ ModelLayout ModelLayout::build(const Scenario& scenario) {
     out.lot_count = static_cast<std::int32_t>(order.lots);
     const std::vector<std::int64_t> sizes = lot_sizes(order.quantity, order.lots);
     for (std::size_t k = 0; k < sizes.size(); ++k) {
-      layout.lots.push_back({static_cast<std::int32_t>(o), static_cast<std::int32_t>(k), sizes[k]});
+      const std::string prefix = "orders." + order.id + ".lots." + std::to_string(k) + ".chunks.";
+      layout.lots.push_back({static_cast<std::int32_t>(o), static_cast<std::int32_t>(k), sizes[k], fnv1a64(prefix)});
     }
     layout.ordered_by_sku[static_cast<std::size_t>(out.sku)] += order.quantity;
     layout.orders.push_back(out);

@@ -45,6 +45,8 @@ struct LayoutLot {
   std::int32_t order = 0;
   std::int32_t index = 0;  ///< k, from 0, within the order
   std::int64_t quantity = 0;
+  /// fnv1a64 of `orders.<order id>.lots.<k>.chunks.`: the prefix of the lot's burn-in failure addresses.
+  std::uint64_t chunk_prefix_hash = 0;
 };
 
 struct LayoutRedirection {

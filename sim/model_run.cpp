@@ -24,14 +24,18 @@ std::string time_text(double time) {
 }  // namespace
 
 ModelRun::ModelRun(const Scenario& scenario, const ModelLayout& layout, const ResolvedInputs& inputs,
-                   InputSampler& sampler, const RunOptions& options)
+                   InputSampler& sampler, const RunOptions& options, SimulationTrace storage)
     : scenario_(scenario),
       layout_(layout),
       inputs_(inputs),
       sampler_(sampler),
       options_(options),
       end_time_(static_cast<double>(scenario.last_day() + 1)),
-      sampled_(sampler.sampled()) {
+      sampled_(sampler.sampled()),
+      keyed_by_hash_(sampler.keyed_by_address_hash()),
+      trace_(std::move(storage)) {
+  trace_.changes.clear();
+  trace_.events.clear();
   const std::size_t skus = static_cast<std::size_t>(layout.sku_count);
   const std::size_t site_count = layout.sites.size();
   const std::size_t owner_count = static_cast<std::size_t>(layout.owner_count);

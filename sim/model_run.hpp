@@ -85,8 +85,9 @@ struct OwnerState {
 
 class ModelRun {
  public:
+  /// `storage`: an empty trace whose capacity the run's log reuses.
   ModelRun(const Scenario& scenario, const ModelLayout& layout, const ResolvedInputs& inputs,
-           InputSampler& sampler, const RunOptions& options);
+           InputSampler& sampler, const RunOptions& options, SimulationTrace storage = {});
   SimulationTrace run();
 
  private:
@@ -138,6 +139,7 @@ class ModelRun {
   const RunOptions options_;
   const double end_time_;  ///< E + 1: events at or after it are not simulated
   const bool sampled_;
+  const bool keyed_by_hash_;  ///< sampler_.keyed_by_address_hash(): burn-in addresses are hashed, not built
 
   Queue queue_;
   double now_ = 0;

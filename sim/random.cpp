@@ -128,14 +128,7 @@ std::uint64_t replication_seed(std::uint64_t base_seed, std::uint64_t replicatio
   return mix64(base_seed + (replication + 1) * kGoldenGamma);
 }
 
-std::uint64_t fnv1a64(std::string_view text) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (const char ch : text) {
-    hash ^= static_cast<std::uint8_t>(ch);
-    hash *= 0x100000001b3ULL;
-  }
-  return hash;
-}
+std::uint64_t fnv1a64(std::string_view text) { return fnv1a64_continue(0xcbf29ce484222325ULL, text); }
 
 std::uint64_t stream_key(std::uint64_t seed, std::string_view address) {
   return mix64(fnv1a64(address) ^ mix64(seed + kGoldenGamma));

@@ -216,7 +216,11 @@ bool KeyedSampler::occurs(double probability, std::string_view address) {
 }
 
 std::int64_t KeyedSampler::binomial(std::int64_t n, double p, std::string_view address) {
-  return RandomStream(key_for_hash(fnv1a64(address))).binomial(n, p);
+  return binomial_by_hash(n, p, fnv1a64(address));
+}
+
+std::int64_t KeyedSampler::binomial_by_hash(std::int64_t n, double p, std::uint64_t address_hash) {
+  return RandomStream(key_for_hash(address_hash)).binomial(n, p);
 }
 
 }  // namespace poweron

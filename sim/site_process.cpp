@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "model_run.hpp"
+#include "poweron/random.hpp"
 #include "poweron/result.hpp"
 
 namespace poweron {
@@ -252,6 +253,18 @@ std::int64_t ModelRun::burn_in_failures(const Job& job) {
     return std::clamp<std::int64_t>(failures, 0, n);
   }
   const LayoutLot& lot = layout_.lots[static_cast<std::size_t>(job.lot)];
+  if (keyed_by_hash_) {
+    // The address `orders.O.lots.K.chunks.C.failures`, hashed from the lot's precomputed prefix.
+    std::int64_t failures = 0;
+    for (std::int64_t c = 0; c < job.chunks; ++c) {
+      char digits[24];
+      const auto end = std::to_chars(digits, digits + sizeof digits, job.first_chunk + c).ptr;
+      std::uint64_t hash = fnv1a64_continue(lot.chunk_prefix_hash, std::string_view(digits, static_cast<std::size_t>(end - digits)));
+      hash = fnv1a64_continue(hash, ".failures");
+      failures += std::clamp<std::int64_t>(sampler_.binomial_by_hash(job.chunk_size, rate, hash), 0, job.chunk_size);
+    }
+    return failures;
+  }
   const std::string& order_id = scenario_.orders[static_cast<std::size_t>(lot.order)].id;
   std::int64_t failures = 0;
   auto append_number = [this](std::int64_t value) {

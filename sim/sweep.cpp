@@ -4,6 +4,7 @@
 #include "poweron/sweep.hpp"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cmath>
 #include <limits>
@@ -18,7 +19,7 @@
 #include "poweron/random.hpp"
 #include "poweron/result.hpp"
 #include "poweron/sampling.hpp"
-#include "poweron/timeline.hpp"
+#include "poweron/date.hpp"
 
 namespace poweron {
 namespace {
@@ -46,16 +47,77 @@ struct SweepPlan {
   std::int64_t days = 0;
   int band_bits = 0;
   std::int64_t band_max = 0;
+  /// Per site: the index of its owner (the row its site-state counts go to).
+  std::vector<std::int32_t> site_owner;
+  /// Per ChipState: its index in kBandStates, or -1 when it has no band.
+  std::array<int, kChipStateCount> band_of_state{};
 
   SweepPlan(const Scenario& s, const SweepOptions& o)
-      : scenario(s), options(o), simulator(s), copula(CopulaPlan::for_scenario(s)), graph(s.construction) {}
+      : scenario(s), options(o), simulator(s), copula(CopulaPlan::for_scenario(s)), graph(s.construction) {
+    band_of_state.fill(-1);
+    for (std::size_t k = 0; k < kBandStateCount; ++k) band_of_state[static_cast<std::size_t>(kBandStates[k])] = static_cast<int>(k);
+    site_owner.assign(s.sites.size(), -1);
+    for (std::size_t site = 0; site < s.sites.size(); ++site) {
+      for (std::size_t owner = 0; owner < s.owners.size(); ++owner) {
+        if (s.sites[site].owner == s.owners[owner].id) site_owner[site] = static_cast<std::int32_t>(owner);
+      }
+    }
+  }
 };
 
-/// One worker's private aggregates, merged after the workers finish.
+/// One worker's private aggregates, merged after the workers finish, and its scratch, reused by every
+/// replication it runs so that a replication allocates (almost) nothing in steady state.
 struct WorkerState {
   std::unique_ptr<HistogramSet> bands;
   std::vector<std::int64_t> critical_counts;
+  // Scratch.
+  SimulationTrace trace;
+  std::vector<std::int64_t> band_counts;  // series (row, state, day) as in SweepResult::bands
+  ConstructionGraph::Schedule schedule;
 };
+
+/// Adds one replication's daily band series to the worker's histograms, straight from the change log:
+/// each change's delta goes into its day column (timeline.hpp's convention: clamp(day_of(t), 0, E),
+/// changes at or after E + 1 ignored) of its owner's series (site states count for the site's owner, as
+/// owner_state_series does), then each series is summed along the days and `all` is the sum of the owners.
+void add_bands(const SweepPlan& plan, WorkerState& state) {
+  const std::size_t owners = plan.scenario.owners.size();
+  const auto days = static_cast<std::size_t>(plan.days);
+  const std::int64_t last_day = plan.days - 1;
+  const double horizon = static_cast<double>(plan.days);
+  std::vector<std::int64_t>& counts = state.band_counts;
+  counts.assign(plan.rows * kBandStateCount * days, 0);
+  for (const StateChange& c : state.trace.changes) {
+    const int k = plan.band_of_state[static_cast<std::size_t>(c.state)];
+    if (k < 0) continue;
+    const double t = snap_time(c.time);
+    if (t >= horizon) continue;
+    const std::int64_t column = t < 0 ? 0 : std::min(day_of(t), last_day);
+    const std::int32_t owner = is_site_state(c.state) ? plan.site_owner[static_cast<std::size_t>(c.site)] : c.owner;
+    if (owner < 0 || static_cast<std::size_t>(owner) >= owners) {
+      throw InternalError("sweep: state change of an invalid owner or site index");
+    }
+    counts[(static_cast<std::size_t>(owner) * kBandStateCount + static_cast<std::size_t>(k)) * days +
+           static_cast<std::size_t>(column)] += c.delta;
+  }
+  std::int64_t* all = counts.data() + owners * kBandStateCount * days;
+  for (std::size_t owner = 0; owner < owners; ++owner) {
+    for (std::size_t k = 0; k < kBandStateCount; ++k) {
+      const std::size_t base = (owner * kBandStateCount + k) * days;
+      std::int64_t* series = counts.data() + base;
+      std::int64_t* total = all + k * days;
+      std::int64_t running = 0;
+      for (std::size_t d = 0; d < days; ++d) {
+        running += series[d];
+        series[d] = running;
+        total[d] += running;
+        state.bands->add(base + d, running);
+      }
+    }
+  }
+  const std::size_t all_base = owners * kBandStateCount * days;
+  for (std::size_t i = 0; i < kBandStateCount * days; ++i) state.bands->add(all_base + i, all[i]);
+}
 
 void run_replication(const SweepPlan& plan, SweepResult& result, WorkerState& state, std::int64_t r) {
   const Scenario& scenario = plan.scenario;
@@ -66,9 +128,9 @@ void run_replication(const SweepPlan& plan, SweepResult& result, WorkerState& st
   RunOptions run_options;
   run_options.record_events = false;
   run_options.check_invariants = false;
-  const SimulationTrace trace = plan.simulator.run(inputs, sampler, run_options);
+  plan.simulator.run_into(inputs, sampler, run_options, state.trace);
 
-  const RunMetrics metrics = compute_metrics(scenario, trace.changes);
+  const RunMetrics metrics = compute_metrics(scenario, state.trace.changes);
   double* row_out = result.values.data() + static_cast<std::size_t>(r) * result.column_count;
   for (std::size_t row = 0; row < plan.rows; ++row) {
     std::copy(metrics.values[row].begin(), metrics.values[row].end(), row_out + result.column_offset[row]);
@@ -86,26 +148,12 @@ void run_replication(const SweepPlan& plan, SweepResult& result, WorkerState& st
     }
   }
 
-  if (state.bands) {
-    const DailyCounts counts = daily_counts(scenario, trace.changes);
-    const std::size_t owners = scenario.owners.size();
-    for (std::size_t k = 0; k < kBandStateCount; ++k) {
-      DaySeries all = DaySeries::Zero(plan.days);
-      for (std::size_t owner = 0; owner <= owners; ++owner) {
-        DaySeries series = owner < owners ? owner_state_series(scenario, counts, owner, kBandStates[k]) : all;
-        if (owner < owners) all += series;
-        const std::size_t base = (owner * kBandStateCount + k) * static_cast<std::size_t>(plan.days);
-        for (std::int64_t d = 0; d < plan.days; ++d) {
-          state.bands->add(base + static_cast<std::size_t>(d), series(static_cast<Eigen::Index>(d)));
-        }
-      }
-    }
-  }
+  if (state.bands) add_bands(plan, state);
 
   if (!state.critical_counts.empty()) {
-    ConstructionGraph::Schedule schedule;
-    schedule.start.reserve(inputs.tasks.size());
-    schedule.finish.reserve(inputs.tasks.size());
+    ConstructionGraph::Schedule& schedule = state.schedule;
+    schedule.start.clear();
+    schedule.finish.clear();
     for (const ResolvedTask& task : inputs.tasks) {
       schedule.start.push_back(task.start);
       schedule.finish.push_back(task.finish);

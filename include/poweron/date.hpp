@@ -5,6 +5,7 @@
 // date of an instant t is start + floor(t) (SPEC section 3). Thread-safe: pure functions only.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,10 +28,26 @@ Date date_from_civil(int year, unsigned month, unsigned day);
 /// A time within this many days of a whole day is that whole day (SPEC section 3).
 inline constexpr double kDayTolerance = 1e-9;
 
-/// floor(t), except that t within kDayTolerance below a whole day counts as that day.
-std::int64_t day_of(double time);
+/// Snaps t to the nearest whole day when it is within kDayTolerance of it (std::round's nearest day,
+/// sign of zero included); other values, infinities and NaN unchanged.
+/// Inline and free of libm calls: the model and the metrics call it for every change of a run.
+inline double snap_time(double time) {
+  // |t| >= 2^52 is a whole number already (and so are the infinities; NaN fails the test).
+  if (!(std::fabs(time) < 0x1.0p52)) return time;
+  // Truncating t + 0.5 sign(t) rounds half away from zero, like std::round, except where t + 0.5 itself
+  // rounds (t within an ulp of a half day): such t is far from every whole day and is returned as is.
+  const auto whole = static_cast<std::int64_t>(time + std::copysign(0.5, time));
+  const double nearest = std::copysign(static_cast<double>(whole), time);
+  return std::fabs(time - nearest) <= kDayTolerance ? nearest : time;
+}
 
-/// Snaps t to the nearest whole day when it is within kDayTolerance of it.
-double snap_time(double time);
+/// floor(t), except that t within kDayTolerance below a whole day counts as that day.
+/// REQUIRES: t finite after snapping, |t| < 2^62.
+inline std::int64_t day_of(double time) {
+  const double snapped = snap_time(time);
+  if (!(std::fabs(snapped) < 0x1.0p62)) return static_cast<std::int64_t>(std::floor(snapped));
+  const auto truncated = static_cast<std::int64_t>(snapped);  // towards zero
+  return static_cast<double>(truncated) > snapped ? truncated - 1 : truncated;
+}
 
 }  // namespace poweron

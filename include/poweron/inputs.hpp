@@ -33,6 +33,12 @@ class InputSampler {
   /// Failures among n chips of one burn-in chunk, keyed by `address`
   /// (`orders.O.lots.K.chunks.C.failures`). Only called when sampled().
   virtual std::int64_t binomial(std::int64_t n, double p, std::string_view address) = 0;
+  /// True when the sampler keys its streams by fnv1a64(address) alone (random.hpp), so that callers may
+  /// pass binomial_by_hash a hash computed from precomputed prefixes instead of building the address.
+  virtual bool keyed_by_address_hash() const { return false; }
+  /// binomial(n, p, address) given only address_hash == fnv1a64(address). Only called when
+  /// keyed_by_address_hash(); the default throws std::logic_error.
+  virtual std::int64_t binomial_by_hash(std::int64_t n, double p, std::uint64_t address_hash);
 };
 
 /// Point values (SPEC 2.1 table); risks occur iff probability >= 0.5.

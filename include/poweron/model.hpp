@@ -39,6 +39,11 @@ class Simulator {
   /// Simulates [0, E + 1). `sampler` supplies burn-in failure draws when sampled().
   SimulationTrace run(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options = {}) const;
 
+  /// As run(), into `trace`: its contents are replaced, its storage is reused, so a caller running many
+  /// replications with one trace allocates the change log once (sweeps). The result equals run()'s.
+  void run_into(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options,
+                SimulationTrace& trace) const;
+
   const Scenario& scenario() const;
 
  private:

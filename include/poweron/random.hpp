@@ -36,6 +36,16 @@ std::uint64_t replication_seed(std::uint64_t base_seed, std::uint64_t replicatio
 /// FNV-1a 64 of the bytes of `text` (offset basis 0xcbf29ce484222325, prime 0x100000001b3).
 std::uint64_t fnv1a64(std::string_view text);
 
+/// FNV-1a 64 continued over `text` from `hash`, the hash of the bytes before it:
+/// fnv1a64(a + b) == fnv1a64_continue(fnv1a64(a), b). Lets callers hash a fixed prefix once.
+inline std::uint64_t fnv1a64_continue(std::uint64_t hash, std::string_view text) {
+  for (const char ch : text) {
+    hash ^= static_cast<std::uint8_t>(ch);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
 /// The key of the stream for `address` in the replication with seed `seed`:
 /// mix64(fnv1a64(address) ^ mix64(seed + gamma)). Distinct addresses give unrelated streams.
 std::uint64_t stream_key(std::uint64_t seed, std::string_view address);

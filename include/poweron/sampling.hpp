@@ -107,6 +107,10 @@ class KeyedSampler final : public InputSampler {
   bool sampled() const override { return true; }
   /// Binomial(n, p) from the stream keyed by `address` (RandomStream::binomial).
   std::int64_t binomial(std::int64_t n, double p, std::string_view address) override;
+  /// True: every stream is keyed by (seed, fnv1a64(address)).
+  bool keyed_by_address_hash() const override { return true; }
+  /// As binomial(n, p, address) for address_hash == fnv1a64(address).
+  std::int64_t binomial_by_hash(std::int64_t n, double p, std::uint64_t address_hash) override;
 
   /// The replication seed this sampler draws with.
   std::uint64_t seed() const { return seed_; }
