@@ -1,11 +1,13 @@
 #include "poweron/csv_writer.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
 #include <system_error>
+#include <utility>
 
 #include "poweron/result.hpp"
 
@@ -18,46 +20,94 @@ constexpr double kMaxExactInteger = 9007199254740992.0;  // 2^53
   throw UserError("cannot write " + path.string() + ": " + what, ExitCode::kRuntime);
 }
 
+std::string errno_message(int error_number) {
+  return std::error_code(error_number != 0 ? error_number : EIO, std::generic_category()).message();
+}
+
+bool needs_quotes(std::string_view field) {
+  for (const char c : field) {
+    if (c == ',' || c == '"' || c == '\n' || c == '\r') return true;
+  }
+  return false;
+}
+
 }  // namespace
 
-std::string format_number(double value) {
-  if (std::isnan(value)) return {};
-  if (std::isinf(value)) return value > 0 ? "inf" : "-inf";
+void append_integer(std::string& out, std::int64_t value) {
+  char buffer[24];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, result.ptr);
+}
+
+void append_number(std::string& out, double value) {
+  if (std::isnan(value)) return;
+  if (std::isinf(value)) {
+    out += value > 0 ? "inf" : "-inf";
+    return;
+  }
   if (value == std::trunc(value) && std::fabs(value) <= kMaxExactInteger) {
-    return format_integer(static_cast<std::int64_t>(value));  // also turns -0 into 0
+    append_integer(out, static_cast<std::int64_t>(value));  // also turns -0 into 0
+    return;
   }
   char buffer[64];
   const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
+  out.append(buffer, result.ptr);
+}
+
+void append_csv_field(std::string& out, std::string_view field) {
+  if (!needs_quotes(field)) {
+    out.append(field);
+    return;
+  }
+  out += '"';
+  for (const char c : field) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+std::string format_number(double value) {
+  std::string out;
+  append_number(out, value);
+  return out;
 }
 
 std::string format_integer(std::int64_t value) {
-  char buffer[32];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, result.ptr);
+  std::string out;
+  append_integer(out, value);
+  return out;
 }
 
 std::string csv_field(std::string_view field) {
-  if (field.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(field);
-  std::string quoted = "\"";
-  for (const char c : field) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  quoted += '"';
-  return quoted;
+  std::string out;
+  append_csv_field(out, field);
+  return out;
 }
 
 CsvBuilder& CsvBuilder::field(std::string_view text) {
-  if (row_started_) text_ += ',';
-  text_ += csv_field(text);
-  row_started_ = true;
+  separate();
+  append_csv_field(text_, text);
   return *this;
 }
 
-CsvBuilder& CsvBuilder::number(double value) { return field(format_number(value)); }
+CsvBuilder& CsvBuilder::escaped_fields(std::string_view text) {
+  separate();
+  text_.append(text);
+  return *this;
+}
 
-CsvBuilder& CsvBuilder::integer(std::int64_t value) { return field(format_integer(value)); }
+CsvBuilder& CsvBuilder::number(double value) {
+  separate();
+  append_number(text_, value);
+  return *this;
+}
+
+CsvBuilder& CsvBuilder::integer(std::int64_t value) {
+  separate();
+  append_integer(text_, value);
+  return *this;
+}
 
 CsvBuilder& CsvBuilder::end_row() {
   text_ += '\n';
@@ -65,32 +115,80 @@ CsvBuilder& CsvBuilder::end_row() {
   return *this;
 }
 
-void write_file_atomic(const std::filesystem::path& path, std::string_view contents) {
+CsvFileWriter::CsvFileWriter(std::filesystem::path path) : path_(std::move(path)) {
   std::error_code ec;
-  const std::filesystem::path parent = path.parent_path();
+  const std::filesystem::path parent = path_.parent_path();
   if (!parent.empty()) {
     std::filesystem::create_directories(parent, ec);
-    if (ec) fail(path, "cannot create folder " + parent.string() + ": " + ec.message());
+    if (ec) poweron::fail(path_, "cannot create folder " + parent.string() + ": " + ec.message());
   }
-  std::filesystem::path temp = path;
-  temp += ".tmp-" + std::to_string(static_cast<long long>(::getpid()));
+  temp_ = path_;
+  temp_ += ".tmp-" + std::to_string(static_cast<long long>(::getpid()));
+  fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd_ < 0) poweron::fail(path_, errno_message(errno));
+  buffer_.reserve(kBufferBytes + 4096);  // a row or two beyond the threshold without reallocating
+}
 
-  std::FILE* file = std::fopen(temp.c_str(), "wb");
-  if (file == nullptr) fail(path, std::error_code(errno, std::generic_category()).message());
-  const std::size_t written = contents.empty() ? 0 : std::fwrite(contents.data(), 1, contents.size(), file);
-  const bool write_ok = written == contents.size() && std::fflush(file) == 0;
-  const int saved_errno = errno;
-  const bool close_ok = std::fclose(file) == 0;
-  if (!write_ok || !close_ok) {
-    std::filesystem::remove(temp, ec);
-    fail(path, std::error_code(saved_errno != 0 ? saved_errno : EIO, std::generic_category()).message());
+CsvFileWriter::~CsvFileWriter() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_ && !temp_.empty()) ::unlink(temp_.c_str());
+}
+
+void CsvFileWriter::fail(int error_number) {
+  const std::string message = errno_message(error_number);
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = -1;
+  ::unlink(temp_.c_str());
+  temp_.clear();  // removed: the destructor has nothing left to do
+  poweron::fail(path_, message);
+}
+
+void CsvFileWriter::write_all(const char* data, std::size_t size) {
+  if (fd_ < 0) poweron::fail(path_, "the file is already closed");
+  while (size > 0) {
+    const ssize_t written = ::write(fd_, data, size);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      fail(errno);
+    }
+    if (written == 0) fail(EIO);
+    data += written;
+    size -= static_cast<std::size_t>(written);
   }
-  std::filesystem::rename(temp, path, ec);
+}
+
+void CsvFileWriter::flush_buffer() {
+  write_all(buffer_.data(), buffer_.size());
+  buffer_.clear();
+}
+
+void CsvFileWriter::write(std::string_view text) {
+  if (buffer_.size() + text.size() < kBufferBytes) {
+    buffer_.append(text);
+    return;
+  }
+  flush_buffer();
+  write_all(text.data(), text.size());  // large contents go straight to the file, not through a copy
+}
+
+void CsvFileWriter::commit() {
+  flush_buffer();
+  const int fd = std::exchange(fd_, -1);
+  if (::close(fd) != 0) fail(errno);
+  std::error_code ec;
+  std::filesystem::rename(temp_, path_, ec);
   if (ec) {
-    const std::string message = ec.message();
-    std::filesystem::remove(temp, ec);
-    fail(path, message);
+    ::unlink(temp_.c_str());
+    temp_.clear();
+    poweron::fail(path_, ec.message());
   }
+  committed_ = true;
+}
+
+void write_file_atomic(const std::filesystem::path& path, std::string_view contents) {
+  CsvFileWriter writer(path);
+  writer.write(contents);
+  writer.commit();
 }
 
 }  // namespace poweron

@@ -1,6 +1,8 @@
 // The output folder of `poweron run` (SPEC 5): timeline.csv, events.csv, metrics.csv, manifest.json.
-// The *_csv functions build the file contents (tested directly); write_run_outputs writes all four
-// atomically. Thread-safe: pure functions (apart from the files written).
+// The *_csv functions build the file contents in memory (tested directly); write_run_outputs writes all
+// four atomically, streaming the two large ones (timeline.csv, events.csv: hundreds of MB for a large
+// scenario) through CsvFileWriter with the same bytes, so memory does not grow with the files. Thread-safe:
+// pure functions (apart from the files written).
 #pragma once
 
 #include <cstdint>
@@ -39,7 +41,9 @@ std::string format_metric(std::string_view name, double value);
 inline constexpr const char* kRunOutputFiles[] = {"timeline.csv", "events.csv", "metrics.csv", "manifest.json"};
 
 /// Writes the four files into `folder` (created if needed), each atomically; `manifest.files` is filled
-/// in. Throws UserError (ExitCode::kRuntime) naming the path on an I/O failure.
+/// in. events.csv is written on a second thread while timeline.csv is written on the calling one; then
+/// metrics.csv, then manifest.json. Throws UserError (ExitCode::kRuntime) naming the path on an I/O
+/// failure (files already committed stay; manifest.json is written only when all others were).
 void write_run_outputs(const std::filesystem::path& folder, const Scenario& scenario,
                        const ResolvedInputs& inputs, const SimulationTrace& trace, const RunMetrics& metrics,
                        Manifest manifest, std::int64_t step_days);

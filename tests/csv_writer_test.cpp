@@ -4,11 +4,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <stdexcept>
+#include <vector>
 
 #include "poweron/result.hpp"
 
@@ -108,6 +111,107 @@ TEST(CsvWriter, AtomicWriteFailureNamesThePath) {
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(folder.path())) ++entries;
   EXPECT_EQ(entries, 2u);  // `file` and `occupied.csv`, no temporary
+}
+
+std::vector<std::string> names_in(const fs::path& folder) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(folder)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+/// Rows with quoting, numbers and negative integers, the same through any writer with the row interface.
+template <typename Csv>
+void sample_rows(Csv& csv, int count) {
+  for (int i = 0; i < count; ++i) {
+    csv.field("id-" + std::to_string(i)).field(i % 7 == 0 ? "a,\"b\"" : "plain").number(i * 0.25);
+    csv.escaped_fields("x,\"y,z\"").integer(-i).end_row();
+  }
+}
+
+TEST(CsvWriter, EscapedFieldsAreWrittenVerbatimBetweenSeparators) {
+  CsvBuilder csv;
+  csv.escaped_fields("a,\"b,c\"").integer(1).end_row().integer(2).escaped_fields("").end_row();
+  EXPECT_EQ(csv.text(), "a,\"b,c\",1\n2,\n");
+}
+
+TEST(CsvWriter, FileWriterStreamsExactBytesAndReplacesOnCommitOnly) {
+  TempFolder folder("stream");
+  const fs::path target = folder.path() / "sub" / "rows.csv";
+  write_file_atomic(target, "old\n");
+  // 60,000 rows of ~40 bytes: about 2.4 MB, so the 1 MiB buffer is written out twice before commit.
+  CsvBuilder expected;
+  sample_rows(expected, 60000);
+  ASSERT_GT(expected.text().size(), 2 * CsvFileWriter::kBufferBytes);
+  EXPECT_EQ(expected.text().substr(0, 37), "id-0,\"a,\"\"b\"\"\",0,x,\"y,z\",0\nid-1,plain");
+  {
+    CsvFileWriter writer(target);
+    sample_rows(writer, 60000);
+    // Before commit: the final name still holds the old file; the rows so far are in the temporary one.
+    EXPECT_EQ(read_all(target), "old\n");
+    EXPECT_EQ(names_in(target.parent_path()).size(), 2u);
+    writer.commit();
+    EXPECT_EQ(writer.path(), target);
+  }
+  EXPECT_EQ(read_all(target), expected.text());
+  EXPECT_EQ(names_in(target.parent_path()), std::vector<std::string>{"rows.csv"});
+}
+
+TEST(CsvWriter, FileWriterAbandonedByAnExceptionRemovesItsTemporaryAndKeepsTheOldFile) {
+  TempFolder folder("abandon");
+  const fs::path target = folder.path() / "rows.csv";
+  write_file_atomic(target, "old\n");
+  try {
+    CsvFileWriter writer(target);
+    sample_rows(writer, 60000);  // past the buffer: the temporary file has contents on disk
+    throw std::runtime_error("interrupted");
+  } catch (const std::runtime_error&) {
+  }
+  EXPECT_EQ(read_all(target), "old\n");
+  EXPECT_EQ(names_in(folder.path()), std::vector<std::string>{"rows.csv"});
+}
+
+TEST(CsvWriter, FileWriterFailuresNameThePathAndLeaveNoTemporary) {
+  TempFolder folder("stream-fail");
+  const fs::path blocker = folder.path() / "file";
+  write_file_atomic(blocker, "x");
+  try {
+    CsvFileWriter writer(blocker / "metrics.csv");  // a regular file where the folder should be
+    FAIL() << "expected a UserError";
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.code(), ExitCode::kRuntime);
+    EXPECT_NE(std::string(e.what()).find((blocker / "metrics.csv").string()), std::string::npos) << e.what();
+  }
+  // A folder in the way of the final name: the rename at commit fails.
+  const fs::path occupied = folder.path() / "occupied.csv";
+  fs::create_directories(occupied / "inside");
+  CsvFileWriter writer(occupied);
+  writer.field("a").end_row();
+  try {
+    writer.commit();
+    FAIL() << "expected a UserError";
+  } catch (const UserError& e) {
+    EXPECT_EQ(e.code(), ExitCode::kRuntime);
+    EXPECT_NE(std::string(e.what()).find(occupied.string()), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(names_in(folder.path()), (std::vector<std::string>{"file", "occupied.csv"}));
+  EXPECT_TRUE(fs::is_directory(occupied / "inside"));
+}
+
+TEST(CsvWriter, AtomicWriteOfContentsLargerThanTheBuffer) {
+  TempFolder folder("large");
+  const fs::path target = folder.path() / "big.txt";
+  // 3 MiB + 5 bytes of a repeating pattern: written past the buffer, byte for byte.
+  std::string contents(3 * CsvFileWriter::kBufferBytes + 5, ' ');
+  for (std::size_t i = 0; i < contents.size(); ++i) contents[i] = static_cast<char>('a' + i % 26);
+  write_file_atomic(target, contents);
+  EXPECT_EQ(read_all(target), contents);
+  CsvFileWriter writer(target);  // small text, then large text, then small: order kept
+  writer.write("head,");
+  writer.write(contents);
+  writer.field("tail").end_row();
+  writer.commit();
+  EXPECT_EQ(read_all(target), "head," + contents + "tail\n");
 }
 
 }  // namespace

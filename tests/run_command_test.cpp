@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -90,6 +91,53 @@ TEST(RunOutputs, EventsCsvUsesIdsAndCalendarDates) {
             "2.75,2024-01-03,arrive,a,,o1,3,12\n"
             "-1.5,2023-12-30,ship,b,,o1,0,4\n"
             "9.999999999999,2024-01-11,power_on,a,s,o1,0,1\n");
+}
+
+// write_run_outputs streams timeline.csv and events.csv; they must equal the text functions byte for byte,
+// with ids that need quoting (precomputed labels), dates outside the cached span and a non-finite time.
+TEST(RunOutputs, WrittenFilesEqualTheTextFunctionsAndReplaceOlderOutputs) {
+  Scenario s = two_owner_scenario();
+  s.sites[0].id = "s,1";
+  ResolvedInputs inputs;
+  inputs.sites.resize(1);
+  SimulationTrace trace;
+  trace.changes = {{kBeforeStart, 0, -1, 0, ChipState::kOrdered, 10},
+                   {1, 1, -1, 0, ChipState::kInTransit, 4},
+                   {2.5, 0, 0, 0, ChipState::kPowered, 3}};
+  trace.events = {{0, EventKind::kInitial, 0, 0, -1, -1, 5},
+                  {12.25, EventKind::kPowerOn, 0, 0, 0, 0, 1},  // day 12 > E + 1: formatted on its own
+                  {kBeforeStart, EventKind::kShip, 1, -1, 0, 2, 4}};
+  const RunMetrics metrics = compute_metrics(s, trace.changes);
+  const fs::path folder = fs::temp_directory_path() / ("poweron-outputs-" + std::to_string(::getpid()));
+  fs::remove_all(folder);
+  Manifest manifest;
+  manifest.command = "run";
+  for (const std::int64_t step : {1, 4}) {  // the second run replaces every file of the first
+    write_run_outputs(folder, s, inputs, trace, metrics, manifest, step);
+    const std::vector<std::int64_t> days = timeline_days(s.last_day(), step);
+    EXPECT_EQ(read_all(folder / "timeline.csv"),
+              timeline_csv(s, days, daily_counts_at(s, trace.changes, days), compute_capacity_at(s, inputs, days)));
+    EXPECT_EQ(read_all(folder / "events.csv"), events_csv(s, trace.events));
+    EXPECT_EQ(read_all(folder / "metrics.csv"), metrics_csv(s, metrics));
+    std::size_t entries = 0;
+    for ([[maybe_unused]] const auto& entry : fs::directory_iterator(folder)) ++entries;
+    EXPECT_EQ(entries, 4u);
+  }
+  // Step 4 over days 0..9: days 0, 4, 8 and 9 (2024-01-10), 4 owner rows for a and b each and 6 site rows
+  // (5 states + slots, unlimited supply) per day = 4 x 14 rows + header.
+  const std::string timeline = read_all(folder / "timeline.csv");
+  EXPECT_EQ(std::count(timeline.begin(), timeline.end(), '\n'), 1 + 4 * 14);
+  EXPECT_NE(timeline.find("\n2024-01-05,a,\"s,1\",powered,3\n"), std::string::npos);  // powered from day 2
+  EXPECT_NE(timeline.find("\n2024-01-10,b,,in_transit,4\n"), std::string::npos);
+  EXPECT_EQ(read_all(folder / "events.csv"),
+            "time,date,event,owner,site,order,lot,gpus\n"
+            "0,2024-01-01,initial,a,\"s,1\",,,5\n"
+            "12.25,2024-01-13,power_on,a,\"s,1\",o1,0,1\n"
+            "-inf,,ship,b,,o1,2,4\n");
+  EXPECT_NE(read_all(folder / "manifest.json").find(
+                "\"files\": [\"timeline.csv\", \"events.csv\", \"metrics.csv\", \"manifest.json\"]"),
+            std::string::npos);
+  fs::remove_all(folder);
 }
 
 TEST(Manifest, JsonEscapesStringsAndListsEveryField) {
