@@ -27,14 +27,13 @@ HistogramSet::HistogramSet(std::size_t series, std::int64_t max_value, int preci
   }
   exact_limit_ = std::int64_t{1} << precision_bits_;
   bins_ = bins_needed(max_value_, precision_bits_);
-  counts_.assign(series * bins_, 0);
-  bin_sums_.assign(series * bins_, 0);
+  cells_.assign(series * bins_, Cell{});
 }
 
 int HistogramSet::precision_for_budget(std::size_t series, std::int64_t max_value, std::size_t budget_bytes,
                                        int min_bits) {
   for (int bits = 7; bits > min_bits; --bits) {
-    const std::size_t cell_bytes = sizeof(std::uint32_t) + sizeof(std::int64_t);
+    const std::size_t cell_bytes = sizeof(Cell);
     if (series * bins_needed(max_value < 0 ? 0 : max_value, bits) * cell_bytes <= budget_bytes) {
       return bits;
     }
@@ -43,17 +42,19 @@ int HistogramSet::precision_for_budget(std::size_t series, std::int64_t max_valu
 }
 
 void HistogramSet::merge(const HistogramSet& other) {
-  if (other.bins_ != bins_ || other.counts_.size() != counts_.size() || other.precision_bits_ != precision_bits_) {
+  if (other.bins_ != bins_ || other.cells_.size() != cells_.size() || other.precision_bits_ != precision_bits_) {
     throw std::invalid_argument("HistogramSet::merge: sets of different shapes");
   }
-  for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
-  for (std::size_t i = 0; i < bin_sums_.size(); ++i) bin_sums_[i] += other.bin_sums_[i];
+  for (std::size_t i = 0; i < cells_.size(); ++i) {
+    cells_[i].count += other.cells_[i].count;
+    cells_[i].sum += other.cells_[i].sum;
+  }
 }
 
 std::uint64_t HistogramSet::count(std::size_t series) const {
   std::uint64_t total = 0;
-  const std::uint32_t* row = counts_.data() + series * bins_;
-  for (std::size_t b = 0; b < bins_; ++b) total += row[b];
+  const Cell* row = cells_.data() + series * bins_;
+  for (std::size_t b = 0; b < bins_; ++b) total += row[b].count;
   return total;
 }
 
@@ -61,12 +62,12 @@ double HistogramSet::mean(std::size_t series) const {
   const std::uint64_t n = count(series);
   if (n == 0) return std::numeric_limits<double>::quiet_NaN();
   std::int64_t sum = 0;
-  const std::int64_t* row = bin_sums_.data() + series * bins_;
-  for (std::size_t b = 0; b < bins_; ++b) sum += row[b];
+  const Cell* row = cells_.data() + series * bins_;
+  for (std::size_t b = 0; b < bins_; ++b) sum += row[b].sum;
   return static_cast<double>(sum) / static_cast<double>(n);
 }
 
-std::size_t HistogramSet::series() const { return counts_.size() / std::max<std::size_t>(bins_, 1); }
+std::size_t HistogramSet::series() const { return cells_.size() / std::max<std::size_t>(bins_, 1); }
 
 double HistogramSet::bin_middle(std::size_t bin) const {
   const auto b = static_cast<std::int64_t>(bin);
@@ -90,16 +91,15 @@ double HistogramSet::percentile(std::size_t series, double p) const {
   const auto lo_rank = static_cast<std::uint64_t>(std::floor(h));
   const std::uint64_t hi_rank = std::min<std::uint64_t>(lo_rank + 1, n - 1);
   const double fraction = h - static_cast<double>(lo_rank);
-  const std::uint32_t* row = counts_.data() + series * bins_;
-  const std::int64_t* sums = bin_sums_.data() + series * bins_;
-  auto bin_mean = [&](std::size_t b) { return static_cast<double>(sums[b]) / static_cast<double>(row[b]); };
+  const Cell* row = cells_.data() + series * bins_;
+  auto bin_mean = [&](std::size_t b) { return static_cast<double>(row[b].sum) / static_cast<double>(row[b].count); };
   double lo_value = 0;
   double hi_value = 0;
   std::uint64_t seen = 0;
   bool have_lo = false;
   for (std::size_t b = 0; b < bins_; ++b) {
-    if (row[b] == 0) continue;
-    seen += row[b];
+    if (row[b].count == 0) continue;
+    seen += row[b].count;
     if (!have_lo && lo_rank < seen) {
       lo_value = bin_mean(b);
       have_lo = true;

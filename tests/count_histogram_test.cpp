@@ -96,7 +96,7 @@ TEST(HistogramSet, ValuesOutsideRangeAreClampedAndPrecisionFitsBudget) {
   EXPECT_DOUBLE_EQ(set.percentile(0, 0), 0);
   EXPECT_DOUBLE_EQ(set.percentile(0, 100), 100);
   const int bits = HistogramSet::precision_for_budget(1000, 1'000'000, 1000 * 600 * 4);
-  EXPECT_LE(1000 * HistogramSet(1, 1'000'000, bits).bins() * 12, 1000u * 600 * 4);
+  EXPECT_LE(1000 * HistogramSet(1, 1'000'000, bits).bins() * 16, 1000u * 600 * 4);
   EXPECT_GE(bits, 3);
   EXPECT_THROW(HistogramSet(1, 10, 0), std::invalid_argument);
 }

@@ -32,9 +32,9 @@ class HistogramSet {
   /// Counts `value` for `series`; values are clamped into [0, max_value].
   void add(std::size_t series, std::int64_t value) {
     const std::int64_t v = value < 0 ? 0 : (value > max_value_ ? max_value_ : value);
-    const std::size_t cell = series * bins_ + bin_of(v);
-    ++counts_[cell];
-    bin_sums_[cell] += v;
+    Cell& cell = cells_[series * bins_ + bin_of(v)];
+    ++cell.count;
+    cell.sum += v;
   }
   /// Adds another set of the same shape (same series, max_value and precision).
   void merge(const HistogramSet& other);
@@ -69,8 +69,12 @@ class HistogramSet {
   std::int64_t max_value_ = 0;
   int precision_bits_ = 0;
   std::int64_t exact_limit_ = 0;  ///< 2^k
-  std::vector<std::uint32_t> counts_;    ///< series x bins
-  std::vector<std::int64_t> bin_sums_;   ///< series x bins: sum of the values counted in each bin
+  /// A bin's count beside the sum of its values, so that counting touches one cache line.
+  struct Cell {
+    std::int64_t sum = 0;
+    std::uint64_t count = 0;
+  };
+  std::vector<Cell> cells_;  ///< series x bins
 };
 
 }  // namespace poweron
