@@ -31,9 +31,6 @@ std::vector<double> ranked_column(const SweepResult& result, std::size_t row, st
 
 }  // namespace
 
-void append_statistic(CsvBuilder& csv, double value, bool as_date) {
-  csv.field(as_date ? format_date_value(value) : format_number(value));
-}
 
 std::string format_date_value(double date) {
   if (!std::isfinite(date)) return "";
@@ -50,8 +47,12 @@ std::vector<double> metric_values(const SweepResult& result, std::size_t row, st
   return values;
 }
 
-std::string replications_csv(const Scenario& /*scenario*/, const SweepResult& result) {
-  CsvBuilder csv;
+namespace {
+
+/// replications.csv, row by row into any CSV writer: R rows can be streamed to disk (a million
+/// replications make half a gigabyte of text).
+template <typename Writer>
+void emit_replications(Writer& csv, const SweepResult& result) {
   csv.field("replication").field("seed");
   for (std::size_t row = 0; row < result.row_names.size(); ++row) {
     for (const std::string& name : result.metric_names[row]) csv.field(result.row_names[row] + "." + name);
@@ -61,12 +62,18 @@ std::string replications_csv(const Scenario& /*scenario*/, const SweepResult& re
     csv.integer(r).field(std::to_string(result.seeds[static_cast<std::size_t>(r)]));
     for (std::size_t row = 0; row < result.row_names.size(); ++row) {
       for (std::size_t m = 0; m < result.metric_names[row].size(); ++m) {
-        const double v = result.value(r, row, m);
-        append_statistic(csv, v, is_target_date(result, row, m));
+        append_statistic(csv, result.value(r, row, m), is_target_date(result, row, m));
       }
     }
     csv.end_row();
   }
+}
+
+}  // namespace
+
+std::string replications_csv(const Scenario& /*scenario*/, const SweepResult& result) {
+  CsvBuilder csv;
+  emit_replications(csv, result);
   return csv.text();
 }
 
@@ -180,15 +187,17 @@ std::string criticality_csv(const Scenario& scenario, const SweepResult& result)
 
 std::vector<std::string> write_sweep_outputs(const std::filesystem::path& folder, const Scenario& scenario,
                                              const SweepResult& result) {
-  std::vector<std::pair<std::string, std::string>> files = {
-      {"replications.csv", replications_csv(scenario, result)},
+  CsvFileWriter replications(folder / "replications.csv");
+  emit_replications(replications, result);
+  replications.commit();
+  std::vector<std::string> names = {"replications.csv"};
+  const std::vector<std::pair<std::string, std::string>> files = {
       {"summary.csv", summary_csv(result)},
       {"bands.csv", bands_csv(scenario, result)},
       {"targets.csv", targets_csv(scenario, result)},
       {"sensitivity.csv", sensitivity_csv(result)},
       {"criticality.csv", criticality_csv(scenario, result)},
   };
-  std::vector<std::string> names;
   for (const auto& [name, text] : files) {
     write_file_atomic(folder / name, text);
     names.push_back(name);

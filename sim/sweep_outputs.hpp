@@ -34,8 +34,16 @@ std::vector<double> metric_values(const SweepResult& result, std::size_t row, st
 /// A Date-valued statistic as an ISO date rounded to the nearest day; empty for NaN or infinity.
 std::string format_date_value(double date);
 
-/// Appends a statistic: an ISO date (format_date_value) when `as_date`, else the number (empty for NaN).
-void append_statistic(CsvBuilder& csv, double value, bool as_date);
+/// Appends a statistic to a CsvBuilder or CsvFileWriter: an ISO date (format_date_value) when `as_date`,
+/// else the number (empty for NaN).
+template <typename Writer>
+void append_statistic(Writer& csv, double value, bool as_date) {
+  if (as_date) {
+    csv.field(format_date_value(value));
+  } else {
+    csv.number(value);
+  }
+}
 
 /// Writes every sweep CSV that `result` has data for into `folder`; returns the file names written.
 std::vector<std::string> write_sweep_outputs(const std::filesystem::path& folder, const Scenario& scenario,
