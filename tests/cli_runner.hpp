@@ -32,6 +32,13 @@ inline std::string shell_quote(const std::string& text) {
   return quoted + "'";
 }
 
+/// Exit status of a shell command; -1 when it did not exit normally.
+inline int run_shell(const std::string& command) {
+  const int status = std::system(command.c_str());
+  if (status == -1 || !WIFEXITED(status)) return -1;
+  return WEXITSTATUS(status);
+}
+
 /// Runs `poweron <arguments>` (arguments already shell-quoted) with stdout and stderr captured into
 /// files under `scratch`.
 inline CliResult run_cli(const std::string& arguments, const std::filesystem::path& scratch) {

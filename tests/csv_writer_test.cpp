@@ -2,6 +2,8 @@
 #include "poweron/csv_writer.hpp"
 
 #include <gtest/gtest.h>
+
+#include "cli_runner.hpp"
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,14 +20,10 @@
 namespace poweron {
 namespace {
 
+using testing_support::read_file;
+
 namespace fs = std::filesystem;
 
-std::string read_all(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 /// A fresh empty folder for one test, removed afterwards.
 class TempFolder {
@@ -79,9 +77,9 @@ TEST(CsvWriter, AtomicWriteReplacesTheFileAndLeavesNoTemporary) {
   TempFolder folder("atomic");
   const fs::path target = folder.path() / "nested" / "deeper" / "out.csv";
   write_file_atomic(target, "old contents, longer than the new\n");
-  EXPECT_EQ(read_all(target), "old contents, longer than the new\n");
+  EXPECT_EQ(read_file(target), "old contents, longer than the new\n");
   write_file_atomic(target, "new\n");
-  EXPECT_EQ(read_all(target), "new\n");
+  EXPECT_EQ(read_file(target), "new\n");
   std::vector<std::string> names;
   for (const auto& entry : fs::directory_iterator(target.parent_path())) {
     names.push_back(entry.path().filename().string());
@@ -148,12 +146,12 @@ TEST(CsvWriter, FileWriterStreamsExactBytesAndReplacesOnCommitOnly) {
     CsvFileWriter writer(target);
     sample_rows(writer, 60000);
     // Before commit: the final name still holds the old file; the rows so far are in the temporary one.
-    EXPECT_EQ(read_all(target), "old\n");
+    EXPECT_EQ(read_file(target), "old\n");
     EXPECT_EQ(names_in(target.parent_path()).size(), 2u);
     writer.commit();
     EXPECT_EQ(writer.path(), target);
   }
-  EXPECT_EQ(read_all(target), expected.text());
+  EXPECT_EQ(read_file(target), expected.text());
   EXPECT_EQ(names_in(target.parent_path()), std::vector<std::string>{"rows.csv"});
 }
 
@@ -167,7 +165,7 @@ TEST(CsvWriter, FileWriterAbandonedByAnExceptionRemovesItsTemporaryAndKeepsTheOl
     throw std::runtime_error("interrupted");
   } catch (const std::runtime_error&) {
   }
-  EXPECT_EQ(read_all(target), "old\n");
+  EXPECT_EQ(read_file(target), "old\n");
   EXPECT_EQ(names_in(folder.path()), std::vector<std::string>{"rows.csv"});
 }
 
@@ -205,13 +203,13 @@ TEST(CsvWriter, AtomicWriteOfContentsLargerThanTheBuffer) {
   std::string contents(3 * CsvFileWriter::kBufferBytes + 5, ' ');
   for (std::size_t i = 0; i < contents.size(); ++i) contents[i] = static_cast<char>('a' + i % 26);
   write_file_atomic(target, contents);
-  EXPECT_EQ(read_all(target), contents);
+  EXPECT_EQ(read_file(target), contents);
   CsvFileWriter writer(target);  // small text, then large text, then small: order kept
   writer.write("head,");
   writer.write(contents);
   writer.field("tail").end_row();
   writer.commit();
-  EXPECT_EQ(read_all(target), "head," + contents + "tail\n");
+  EXPECT_EQ(read_file(target), "head," + contents + "tail\n");
 }
 
 }  // namespace

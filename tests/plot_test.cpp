@@ -6,6 +6,8 @@
 // reason, when no interpreter has matplotlib; the bad-input tests only need Python, since the script
 // checks its input before importing matplotlib.
 #include <gtest/gtest.h>
+
+#include "cli_runner.hpp"
 #include <stdlib.h>
 #include <sys/wait.h>
 
@@ -23,29 +25,15 @@
 namespace poweron {
 namespace {
 
+using testing_support::run_shell;
+using testing_support::shell_quote;
+
 namespace fs = std::filesystem;
 
 const fs::path kSourceDir = POWERON_SOURCE_DIR;
 const fs::path kFixtures = kSourceDir / "tests" / "data" / "plot";
 
-std::string quote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
 
-/// Exit status of a shell command (-1 if it did not exit normally).
-int run_shell(const std::string& command) {
-  const int status = std::system(command.c_str());
-  if (status == -1 || !WIFEXITED(status)) return -1;
-  return WEXITSTATUS(status);
-}
 
 std::vector<std::string> candidate_pythons() {
   std::vector<std::string> candidates;
@@ -60,7 +48,7 @@ std::vector<std::string> candidate_pythons() {
 /// The first candidate interpreter for which `code` runs successfully.
 std::optional<std::string> python_that_runs(const std::string& code) {
   for (const std::string& python : candidate_pythons()) {
-    if (run_shell(quote(python) + " -c " + quote(code) + " >/dev/null 2>&1") == 0) return python;
+    if (run_shell(shell_quote(python) + " -c " + shell_quote(code) + " >/dev/null 2>&1") == 0) return python;
   }
   return std::nullopt;
 }
@@ -95,9 +83,9 @@ struct PlotRun {
 
 PlotRun run_plot(const std::string& python, const std::string& kind, const fs::path& csv, const TempDir& out) {
   const fs::path err = out.path() / "stderr.txt";
-  const std::string command = quote(python) + " " + quote((kSourceDir / "tools" / "plot.py").string()) + " " +
-                              kind + " " + quote(csv.string()) + " -o " + quote((out.path() / "png").string()) +
-                              " >/dev/null 2>" + quote(err.string());
+  const std::string command = shell_quote(python) + " " + shell_quote((kSourceDir / "tools" / "plot.py").string()) + " " +
+                              kind + " " + shell_quote(csv.string()) + " -o " + shell_quote((out.path() / "png").string()) +
+                              " >/dev/null 2>" + shell_quote(err.string());
   PlotRun run;
   run.exit_code = run_shell(command);
   std::ifstream in(err);

@@ -1,5 +1,7 @@
 // `poweron run`: the CSV contents of its outputs, manifest.json, and the command end to end via the CLI.
 #include <gtest/gtest.h>
+
+#include "cli_runner.hpp"
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,14 +21,10 @@
 namespace poweron {
 namespace {
 
+using testing_support::read_file;
+
 namespace fs = std::filesystem;
 
-std::string read_all(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 std::string first_line(const fs::path& path) {
   std::ifstream in(path);
@@ -115,26 +113,26 @@ TEST(RunOutputs, WrittenFilesEqualTheTextFunctionsAndReplaceOlderOutputs) {
   for (const std::int64_t step : {1, 4}) {  // the second run replaces every file of the first
     write_run_outputs(folder, s, inputs, trace, metrics, manifest, step);
     const std::vector<std::int64_t> days = timeline_days(s.last_day(), step);
-    EXPECT_EQ(read_all(folder / "timeline.csv"),
+    EXPECT_EQ(read_file(folder / "timeline.csv"),
               timeline_csv(s, days, daily_counts_at(s, trace.changes, days), compute_capacity_at(s, inputs, days)));
-    EXPECT_EQ(read_all(folder / "events.csv"), events_csv(s, trace.events));
-    EXPECT_EQ(read_all(folder / "metrics.csv"), metrics_csv(s, metrics));
+    EXPECT_EQ(read_file(folder / "events.csv"), events_csv(s, trace.events));
+    EXPECT_EQ(read_file(folder / "metrics.csv"), metrics_csv(s, metrics));
     std::size_t entries = 0;
     for ([[maybe_unused]] const auto& entry : fs::directory_iterator(folder)) ++entries;
     EXPECT_EQ(entries, 4u);
   }
   // Step 4 over days 0..9: days 0, 4, 8 and 9 (2024-01-10), 4 owner rows for a and b each and 6 site rows
   // (5 states + slots, unlimited supply) per day = 4 x 14 rows + header.
-  const std::string timeline = read_all(folder / "timeline.csv");
+  const std::string timeline = read_file(folder / "timeline.csv");
   EXPECT_EQ(std::count(timeline.begin(), timeline.end(), '\n'), 1 + 4 * 14);
   EXPECT_NE(timeline.find("\n2024-01-05,a,\"s,1\",powered,3\n"), std::string::npos);  // powered from day 2
   EXPECT_NE(timeline.find("\n2024-01-10,b,,in_transit,4\n"), std::string::npos);
-  EXPECT_EQ(read_all(folder / "events.csv"),
+  EXPECT_EQ(read_file(folder / "events.csv"),
             "time,date,event,owner,site,order,lot,gpus\n"
             "0,2024-01-01,initial,a,\"s,1\",,,5\n"
             "12.25,2024-01-13,power_on,a,\"s,1\",o1,0,1\n"
             "-inf,,ship,b,,o1,2,4\n");
-  EXPECT_NE(read_all(folder / "manifest.json").find(
+  EXPECT_NE(read_file(folder / "manifest.json").find(
                 "\"files\": [\"timeline.csv\", \"events.csv\", \"metrics.csv\", \"manifest.json\"]"),
             std::string::npos);
   fs::remove_all(folder);
@@ -201,8 +199,8 @@ class RunCommandCli : public ::testing::Test {
     const int status = std::system(command.c_str());
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
-  std::string out() const { return read_all(folder_ / "stdout"); }
-  std::string err() const { return read_all(folder_ / "stderr"); }
+  std::string out() const { return read_file(folder_ / "stdout"); }
+  std::string err() const { return read_file(folder_ / "stderr"); }
 
   fs::path folder_;
 };
@@ -241,7 +239,7 @@ TEST_F(RunCommandCli, WritesTheFourFilesWithExactHeaders) {
   std::size_t entries = 0;
   for ([[maybe_unused]] const auto& entry : fs::directory_iterator(out_dir)) ++entries;
   EXPECT_EQ(entries, 4u);  // no temporary file left behind
-  EXPECT_EQ(read_all(out_dir / "metrics.csv"),
+  EXPECT_EQ(read_file(out_dir / "metrics.csv"),
             "owner,metric,value\n"
             "a,powered_gpu_days,700\na,warehouse_gpu_days,200\na,queued_gpu_days,0\na,unpowered_gpu_days,0\n"
             "a,idle_gpu_days,200\na,idle_capital_cost,2000\na,compute_eflop_days,0.7\na,energy_mwh,16.8\n"
@@ -250,11 +248,11 @@ TEST_F(RunCommandCli, WritesTheFourFilesWithExactHeaders) {
             "all,unpowered_gpu_days,0\nall,idle_gpu_days,200\nall,idle_capital_cost,2000\n"
             "all,compute_eflop_days,0.7\nall,energy_mwh,16.8\nall,final_powered,100\n");
   // 10 days x (4 owner rows + 5 site states + slots; unlimited supply: no power_slots) + header.
-  const std::string timeline = read_all(out_dir / "timeline.csv");
+  const std::string timeline = read_file(out_dir / "timeline.csv");
   EXPECT_EQ(std::count(timeline.begin(), timeline.end(), '\n'), 1 + 10 * 10);
   EXPECT_NE(timeline.find("2024-01-04,a,s1,powered,100\n"), std::string::npos);
   EXPECT_NE(timeline.find("2024-01-02,a,,warehouse,100\n"), std::string::npos);
-  const std::string manifest = read_all(out_dir / "manifest.json");
+  const std::string manifest = read_file(out_dir / "manifest.json");
   EXPECT_NE(manifest.find("\"mode\": \"point\""), std::string::npos);
   EXPECT_NE(manifest.find("\"replications\": 1,"), std::string::npos);
   EXPECT_NE(manifest.find("\"scenario_sha256\": \""), std::string::npos);
@@ -269,7 +267,7 @@ TEST_F(RunCommandCli, StepThinsTheTimelineButKeepsTheEnd) {
   const fs::path scenario = write("small.yaml", kSmallScenario);
   const fs::path out_dir = folder_ / "step";
   ASSERT_EQ(run("run '" + scenario.string() + "' --step 4 --out '" + out_dir.string() + "'"), 0) << err();
-  const std::string timeline = read_all(out_dir / "timeline.csv");
+  const std::string timeline = read_file(out_dir / "timeline.csv");
   // Days 0, 4, 8 and the end, 9: 4 x 10 rows.
   EXPECT_EQ(std::count(timeline.begin(), timeline.end(), '\n'), 1 + 4 * 10);
   EXPECT_NE(timeline.find("2024-01-10,a,s1,powered,100\n"), std::string::npos);
@@ -281,11 +279,11 @@ TEST_F(RunCommandCli, SampledRunRecordsItsSeed) {
   const fs::path out_dir = folder_ / "sampled";
   ASSERT_EQ(run("run '" + scenario.string() + "' --sample --seed 7 --out '" + out_dir.string() + "'"), 0)
       << err();
-  const std::string manifest = read_all(out_dir / "manifest.json");
+  const std::string manifest = read_file(out_dir / "manifest.json");
   EXPECT_NE(manifest.find("\"mode\": \"sampled\""), std::string::npos) << manifest;
   EXPECT_NE(manifest.find("\"seed\": 7,"), std::string::npos) << manifest;
   // Every input of this scenario is constant: the sampled metrics equal the point ones.
-  EXPECT_NE(read_all(out_dir / "metrics.csv").find("a,powered_gpu_days,700\n"), std::string::npos);
+  EXPECT_NE(read_file(out_dir / "metrics.csv").find("a,powered_gpu_days,700\n"), std::string::npos);
 }
 
 TEST_F(RunCommandCli, InvalidScenarioExitsTwoWithDiagnostics) {

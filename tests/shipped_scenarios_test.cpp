@@ -5,6 +5,8 @@
 // The generators (tools/gen_world_hopper.py, tools/gen_large_scenario.py) are run with the Python 3
 // standard library; those tests are skipped, with the reason, when no `python3` is found.
 #include <gtest/gtest.h>
+
+#include "cli_runner.hpp"
 #include <stdlib.h>
 #include <sys/wait.h>
 
@@ -28,6 +30,9 @@
 
 namespace poweron {
 namespace {
+
+using testing_support::run_shell;
+using testing_support::shell_quote;
 
 namespace fs = std::filesystem;
 
@@ -128,23 +133,7 @@ void expect_same_phases(const Site& a, const Site& b) {
 
 // ------------------------------------------------------------------------------------------- shell helpers
 
-std::string quote(const std::string& text) {
-  std::string quoted = "'";
-  for (char c : text) {
-    if (c == '\'') {
-      quoted += "'\\''";
-    } else {
-      quoted += c;
-    }
-  }
-  return quoted + "'";
-}
 
-int run_shell(const std::string& command) {
-  const int status = std::system(command.c_str());
-  if (status == -1 || !WIFEXITED(status)) return -1;
-  return WEXITSTATUS(status);
-}
 
 std::optional<std::string> find_python() {
   for (const char* python : {"python3", "/usr/bin/python3"}) {
@@ -371,9 +360,9 @@ TEST(ShippedScenarios, WorldHopperIsExactlyWhatTheGeneratorWrites) {
   }
   TempDir out;
   const fs::path generated = out.path() / "world_hopper.yaml";
-  const int code = run_shell(quote(*python) + " " + quote((kSourceDir / "tools" / "gen_world_hopper.py").string()) +
-                             " " + quote((data / "epoch_gpu_clusters.csv").string()) + " --hardware " +
-                             quote((data / "epoch_ml_hardware.csv").string()) + " -o " + quote(generated.string()) +
+  const int code = run_shell(shell_quote(*python) + " " + shell_quote((kSourceDir / "tools" / "gen_world_hopper.py").string()) +
+                             " " + shell_quote((data / "epoch_gpu_clusters.csv").string()) + " --hardware " +
+                             shell_quote((data / "epoch_ml_hardware.csv").string()) + " -o " + shell_quote(generated.string()) +
                              " 2>/dev/null");
   ASSERT_EQ(code, 0);
   EXPECT_EQ(read_file(generated), read_file(kScenarios / "world_hopper.yaml"))
@@ -384,11 +373,11 @@ TEST(LargeScenarioGenerator, WritesAValidScenarioOfTheRequestedSizeDeterministic
   const auto python = find_python();
   if (!python) GTEST_SKIP() << "no python3 found";
   TempDir out;
-  const std::string command = quote(*python) + " " +
-                              quote((kSourceDir / "tools" / "gen_large_scenario.py").string()) +
+  const std::string command = shell_quote(*python) + " " +
+                              shell_quote((kSourceDir / "tools" / "gen_large_scenario.py").string()) +
                               " --sites 40 --orders 120 --lots 500 --years 2 --seed 3 -o ";
-  ASSERT_EQ(run_shell(command + quote((out.path() / "a.yaml").string())), 0);
-  ASSERT_EQ(run_shell(command + quote((out.path() / "b.yaml").string())), 0);
+  ASSERT_EQ(run_shell(command + shell_quote((out.path() / "a.yaml").string())), 0);
+  ASSERT_EQ(run_shell(command + shell_quote((out.path() / "b.yaml").string())), 0);
   EXPECT_EQ(read_file(out.path() / "a.yaml"), read_file(out.path() / "b.yaml"));
 
   const Scenario s = load_ok(out.path() / "a.yaml");
@@ -409,7 +398,7 @@ TEST(LargeScenarioGenerator, WritesAValidScenarioOfTheRequestedSizeDeterministic
 TEST(LargeScenarioGenerator, RejectsFewerLotsThanOrders) {
   const auto python = find_python();
   if (!python) GTEST_SKIP() << "no python3 found";
-  const int code = run_shell(quote(*python) + " " + quote((kSourceDir / "tools" / "gen_large_scenario.py").string()) +
+  const int code = run_shell(shell_quote(*python) + " " + shell_quote((kSourceDir / "tools" / "gen_large_scenario.py").string()) +
                              " --orders 10 --lots 5 >/dev/null 2>&1");
   EXPECT_EQ(code, 2);
 }
