@@ -21,6 +21,7 @@
 #include <string_view>
 
 #include "poweron/construction_graph.hpp"
+#include "poweron/random.hpp"
 #include "poweron/result.hpp"
 
 namespace poweron {
@@ -56,16 +57,42 @@ std::size_t lookup(const std::map<std::string_view, std::size_t>& index, const s
   return found->second;
 }
 
-// Asks the sampler for each value and records the draws of non-constant distributions.
+// Point values, recording the hash of every draw's address (InputPlan's address_hashes).
+class HashRecorder final : public InputSampler {
+ public:
+  explicit HashRecorder(std::vector<std::uint64_t>& hashes) : hashes_(hashes) {}
+  double draw(const Distribution& distribution, std::string_view address) override {
+    hashes_.push_back(fnv1a64(address));
+    return point_value(distribution);
+  }
+  bool occurs(double probability, std::string_view /*address*/) override { return probability >= 0.5; }
+  bool sampled() const override { return false; }
+  std::int64_t binomial(std::int64_t /*n*/, double /*p*/, std::string_view address) override {
+    throw InternalError("InputPlan: binomial called while resolving inputs (" + std::string(address) + ")");
+  }
+
+ private:
+  std::vector<std::uint64_t>& hashes_;
+};
+
+// Asks the sampler for each value and records the draws of non-constant distributions. With `hashes`,
+// the i-th draw passes hashes[i] (the plan's precomputed fnv1a64 of its address).
 class Drawer {
  public:
-  Drawer(InputSampler& sampler, bool record, std::vector<std::pair<std::string, double>>& draws)
-      : sampler_(sampler), record_(record), draws_(draws) {}
+  Drawer(InputSampler& sampler, bool record, std::vector<std::pair<std::string, double>>& draws,
+         const std::vector<std::uint64_t>* hashes)
+      : sampler_(sampler), record_(record), draws_(draws), hashes_(hashes) {}
 
   double value(const Distribution& distribution) { return value(distribution, distribution.address); }
 
   double value(const Distribution& distribution, std::string_view address) {
-    const double v = sampler_.draw(distribution, address);
+    double v = 0;
+    if (hashes_ != nullptr) {
+      if (next_ >= hashes_->size()) throw InternalError("resolve_inputs: more draws than the plan holds");
+      v = sampler_.draw_by_hash(distribution, (*hashes_)[next_++], address);
+    } else {
+      v = sampler_.draw(distribution, address);
+    }
     if (record_ && !distribution.is_constant()) draws_.emplace_back(std::string(address), v);
     return v;
   }
@@ -79,20 +106,24 @@ class Drawer {
     return happens;
   }
 
+  /// Number of draws made so far.
+  std::size_t count() const { return next_; }
+
  private:
   InputSampler& sampler_;
   bool record_;
   std::vector<std::pair<std::string, double>>& draws_;
+  const std::vector<std::uint64_t>* hashes_;
+  std::size_t next_ = 0;
 };
 
-}  // namespace
-
-ResolvedInputs resolve_inputs(const Scenario& scenario, InputSampler& sampler, bool record_draws) {
+// The walk of resolve_inputs (file comment); `hashes` as for Drawer.
+ResolvedInputs resolve_planned(const InputPlan& plan, InputSampler& sampler, bool record_draws,
+                               const std::vector<std::uint64_t>* hashes) {
+  const Scenario& scenario = plan.scenario();
   ResolvedInputs resolved;
-  Drawer drawer(sampler, record_draws, resolved.draws);
+  Drawer drawer(sampler, record_draws, resolved.draws, hashes);
   const Date start = scenario.start;
-  const auto task_index = index_by_id(scenario.construction);
-  const auto order_index = index_by_id(scenario.orders);
 
   // 1. Sites. Phases tied to a task get their lag now and their ready time once the DAG is scheduled.
   std::vector<std::vector<double>> phase_lag(scenario.sites.size());
@@ -111,8 +142,10 @@ ResolvedInputs resolve_inputs(const Scenario& scenario, InputSampler& sampler, b
       }
     }
     if (site.power) {
+      out.power.reserve(site.power->size());
       for (const PowerSource& source : *site.power) {
         auto& steps = out.power.emplace_back();
+        steps.reserve(source.steps.size());
         for (const PowerStep& step : source.steps) {
           const double time = drawer.time(step.date, start);
           steps.push_back({time, drawer.value(step.mw)});
@@ -134,24 +167,16 @@ ResolvedInputs resolve_inputs(const Scenario& scenario, InputSampler& sampler, b
     duration[t] = drawer.value(task.days);
   }
 
-  // 3. Orders. The per-lot address reuses one buffer: a prefix, then the lot index and suffix.
+  // 3. Orders, each lot under its own address (precomputed in the plan).
   resolved.orders.resize(scenario.orders.size());
-  std::string address;
   for (std::size_t o = 0; o < scenario.orders.size(); ++o) {
     const Order& order = scenario.orders[o];
     ResolvedOrder& out = resolved.orders[o];
-    if (order.lots < 1) throw InternalError("resolve_inputs: order '" + order.id + "' has no lots");
     out.ship_time = drawer.time(order.ship, start);
     out.slip_days = drawer.value(order.slip_days);
-    out.transit_days.resize(static_cast<std::size_t>(order.lots));
-    address = "orders." + order.id + ".lots.";
-    const std::size_t prefix = address.size();
-    for (std::int64_t k = 0; k < order.lots; ++k) {
-      address.resize(prefix);
-      address += std::to_string(k);
-      address += ".transit_days";
-      out.transit_days[static_cast<std::size_t>(k)] = drawer.value(order.transit_days, address);
-    }
+    const std::vector<std::string>& lots = plan.lot_addresses()[o];
+    out.transit_days.resize(lots.size());
+    for (std::size_t k = 0; k < lots.size(); ++k) out.transit_days[k] = drawer.value(order.transit_days, lots[k]);
   }
 
   // 4. Redirections.
@@ -162,38 +187,83 @@ ResolvedInputs resolve_inputs(const Scenario& scenario, InputSampler& sampler, b
 
   // 5. Risks: every delay is drawn; only those of risks that occur are applied.
   resolved.risk_occurs.reserve(scenario.risks.size());
-  for (const Risk& risk : scenario.risks) {
-    const bool happens = drawer.occurs(risk.probability, "risks." + risk.id + ".occurs");
+  for (std::size_t r = 0; r < scenario.risks.size(); ++r) {
+    const Risk& risk = scenario.risks[r];
+    const bool happens = drawer.occurs(risk.probability, plan.occurs_addresses()[r]);
     resolved.risk_occurs.push_back(happens);
-    for (const RiskDelay& delay : risk.delays) {
+    for (std::size_t d = 0; d < risk.delays.size(); ++d) {
+      const RiskDelay& delay = risk.delays[d];
       const double days = drawer.value(delay.days);
       if (!happens) continue;
+      const std::size_t target = plan.delay_target()[r][d];
       if (delay.kind == RiskDelay::Kind::kTask) {
-        duration[lookup(task_index, delay.target, "task")] += days;
+        duration[target] += days;
       } else {
-        resolved.orders[lookup(order_index, delay.target, "order")].slip_days += days;
+        resolved.orders[target].slip_days += days;
       }
     }
   }
+  if (hashes != nullptr && drawer.count() != hashes->size()) {
+    throw InternalError("resolve_inputs: fewer draws than the plan holds");
+  }
 
   // Construction schedule, then the phases that wait on tasks.
-  const ConstructionGraph graph(scenario.construction);
-  const ConstructionGraph::Schedule schedule = graph.schedule(earliest_start, duration);
+  const ConstructionGraph::Schedule schedule = plan.graph().schedule(earliest_start, duration);
   resolved.tasks.resize(task_count);
   for (std::size_t t = 0; t < task_count; ++t) {
     resolved.tasks[t] = {schedule.start[t], schedule.finish[t], duration[t]};
   }
   for (std::size_t s = 0; s < scenario.sites.size(); ++s) {
-    const Site& site = scenario.sites[s];
-    for (std::size_t p = 0; p < site.phases.size(); ++p) {
-      const PhaseReady& ready = site.phases[p].ready;
-      if (ready.after) {
-        resolved.sites[s].phase_ready_time[p] =
-            schedule.finish[lookup(task_index, *ready.after, "task")] + phase_lag[s][p];
+    const std::vector<std::size_t>& tasks = plan.phase_task()[s];
+    for (std::size_t p = 0; p < tasks.size(); ++p) {
+      if (tasks[p] != InputPlan::kNoTask) {
+        resolved.sites[s].phase_ready_time[p] = schedule.finish[tasks[p]] + phase_lag[s][p];
       }
     }
   }
   return resolved;
+}
+
+}  // namespace
+
+InputPlan::InputPlan(const Scenario& scenario) : scenario_(&scenario), graph_(scenario.construction) {
+  const auto task_index = index_by_id(scenario.construction);
+  const auto order_index = index_by_id(scenario.orders);
+  phase_task_.resize(scenario.sites.size());
+  for (std::size_t s = 0; s < scenario.sites.size(); ++s) {
+    for (const Phase& phase : scenario.sites[s].phases) {
+      phase_task_[s].push_back(phase.ready.after ? lookup(task_index, *phase.ready.after, "task") : kNoTask);
+    }
+  }
+  lot_addresses_.resize(scenario.orders.size());
+  for (std::size_t o = 0; o < scenario.orders.size(); ++o) {
+    const Order& order = scenario.orders[o];
+    if (order.lots < 1) throw InternalError("resolve_inputs: order '" + order.id + "' has no lots");
+    for (std::int64_t k = 0; k < order.lots; ++k) {
+      lot_addresses_[o].push_back("orders." + order.id + ".lots." + std::to_string(k) + ".transit_days");
+    }
+  }
+  delay_target_.resize(scenario.risks.size());
+  for (std::size_t r = 0; r < scenario.risks.size(); ++r) {
+    const Risk& risk = scenario.risks[r];
+    occurs_addresses_.push_back("risks." + risk.id + ".occurs");
+    for (const RiskDelay& delay : risk.delays) {
+      delay_target_[r].push_back(delay.kind == RiskDelay::Kind::kTask ? lookup(task_index, delay.target, "task")
+                                                                      : lookup(order_index, delay.target, "order"));
+    }
+  }
+  // The draw addresses in call order: one walk with point values (every draw is made whatever the values).
+  HashRecorder recorder(address_hashes_);
+  resolve_planned(*this, recorder, false, nullptr);
+}
+
+ResolvedInputs resolve_inputs(const Scenario& scenario, InputSampler& sampler, bool record_draws) {
+  const InputPlan plan(scenario);
+  return resolve_planned(plan, sampler, record_draws, &plan.address_hashes());
+}
+
+ResolvedInputs resolve_inputs(const InputPlan& plan, InputSampler& sampler, bool record_draws) {
+  return resolve_planned(plan, sampler, record_draws, &plan.address_hashes());
 }
 
 }  // namespace poweron

@@ -85,6 +85,25 @@ RunMetrics compute_metrics(const Scenario& scenario, const std::vector<StateChan
   std::vector<double> idle_days(owners * skus, 0.0);         // [owner][sku]
   std::vector<std::int64_t> final_powered(owners, 0);
 
+  // Targets: every target's daily powered increments (as daily_powered), gathered in the pass below into
+  // one buffer of day columns, target after target; then one running sum per target.
+  std::size_t target_count = 0;
+  std::vector<std::size_t> first_target(owners + 1, 0);  // targets of owner o: [first_target[o], [o + 1])
+  for (std::size_t o = 0; o < owners; ++o) {
+    first_target[o] = target_count;
+    target_count += scenario.owners[o].targets.size();
+  }
+  first_target[owners] = target_count;
+  const auto columns = static_cast<std::size_t>(last_day + 1);
+  std::vector<std::int32_t> target_sku(target_count);
+  for (std::size_t o = 0; o < owners; ++o) {
+    const std::vector<Target>& targets = scenario.owners[o].targets;
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      target_sku[first_target[o] + i] = targets[i].sku ? sku_index(scenario, *targets[i].sku) : -1;
+    }
+  }
+  std::vector<std::int64_t> increments(target_count * columns, 0);
+
   for (const StateChange& c : changes) {
     check_indices(scenario, c);
     const double t = snap_time(c.time);
@@ -99,6 +118,13 @@ RunMetrics compute_metrics(const Scenario& scenario, const std::vector<StateChan
         powered_days[owner * skus + sku] += gpu_days;
         powered_pue_days[owner * skus + sku] += gpu_days * scenario.sites[static_cast<std::size_t>(c.site)].pue;
         final_powered[owner] += c.delta;
+        if (first_target[owner] != first_target[owner + 1]) {
+          // day_column(t, last_day) (timeline.hpp), with the inline day_of.
+          const auto column = static_cast<std::size_t>(t < 0 ? 0 : std::min(day_of(t), last_day));
+          for (std::size_t i = first_target[owner]; i < first_target[owner + 1]; ++i) {
+            if (target_sku[i] < 0 || target_sku[i] == c.sku) increments[i * columns + column] += c.delta;
+          }
+        }
         break;
       case ChipState::kWarehouse:
         m[kWarehouseGpuDays] += gpu_days;
@@ -150,18 +176,25 @@ RunMetrics compute_metrics(const Scenario& scenario, const std::vector<StateChan
 
   for (std::size_t o = 0; o < owners; ++o) {
     std::vector<double>& values = result.values[o];
-    for (const Target& target : scenario.owners[o].targets) {
-      const std::int32_t sku = target.sku ? sku_index(scenario, *target.sku) : -1;
-      const std::vector<std::int64_t> powered = daily_powered(scenario, changes, static_cast<std::int32_t>(o), sku);
-      const auto reached = std::find_if(powered.begin(), powered.end(),
-                                        [&](std::int64_t count) { return count >= target.powered; });
-      values.push_back(reached == powered.end()
-                           ? kNaN
-                           : static_cast<double>(scenario.start) + static_cast<double>(reached - powered.begin()));
-      const std::int64_t judged_day =
-          std::clamp(static_cast<std::int64_t>(target.date) - scenario.start, std::int64_t{0}, last_day);
-      const std::int64_t shortfall = target.powered - powered[static_cast<std::size_t>(judged_day)];
-      values.push_back(static_cast<double>(std::max<std::int64_t>(shortfall, 0)));
+    const std::vector<Target>& targets = scenario.owners[o].targets;
+    for (std::size_t i = 0; i < targets.size(); ++i) {
+      const Target& target = targets[i];
+      const std::int64_t* day = increments.data() + (first_target[o] + i) * columns;
+      const auto judged_day = static_cast<std::size_t>(
+          std::clamp(static_cast<std::int64_t>(target.date) - scenario.start, std::int64_t{0}, last_day));
+      // First day whose powered count reaches target.powered, and the count on judged_day.
+      std::int64_t running = 0;
+      std::int64_t judged = 0;
+      std::size_t reached = columns;
+      for (std::size_t d = 0; d < columns; ++d) {
+        running += day[d];
+        if (d == judged_day) judged = running;
+        if (reached == columns && running >= target.powered) reached = d;
+        if (reached != columns && d >= judged_day) break;
+      }
+      values.push_back(reached == columns ? kNaN
+                                          : static_cast<double>(scenario.start) + static_cast<double>(reached));
+      values.push_back(static_cast<double>(std::max<std::int64_t>(target.powered - judged, 0)));
     }
   }
   return result;

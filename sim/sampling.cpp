@@ -193,7 +193,12 @@ double KeyedSampler::copula_normal(std::size_t member_index, std::string_view ad
 
 double KeyedSampler::draw(const Distribution& distribution, std::string_view address) {
   if (distribution.is_constant()) return point_value(distribution);
-  const std::uint64_t address_hash = fnv1a64(address);
+  return draw_by_hash(distribution, fnv1a64(address), address);
+}
+
+double KeyedSampler::draw_by_hash(const Distribution& distribution, std::uint64_t address_hash,
+                                  std::string_view address) {
+  if (distribution.is_constant()) return point_value(distribution);
   if (!plan_->empty()) {
     std::size_t member = plan_->find(address, address_hash);
     if (member == CopulaPlan::kNotMember && address != distribution.address) member = plan_->find(distribution.address);

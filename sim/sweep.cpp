@@ -42,7 +42,7 @@ struct SweepPlan {
   const SweepOptions& options;
   Simulator simulator;
   std::shared_ptr<const CopulaPlan> copula;
-  ConstructionGraph graph;
+  InputPlan inputs;  ///< also holds the construction graph
   std::size_t rows = 0;  // owners + all
   std::int64_t days = 0;
   int band_bits = 0;
@@ -53,7 +53,7 @@ struct SweepPlan {
   std::array<int, kChipStateCount> band_of_state{};
 
   SweepPlan(const Scenario& s, const SweepOptions& o)
-      : scenario(s), options(o), simulator(s), copula(CopulaPlan::for_scenario(s)), graph(s.construction) {
+      : scenario(s), options(o), simulator(s), copula(CopulaPlan::for_scenario(s)), inputs(s) {
     band_of_state.fill(-1);
     for (std::size_t k = 0; k < kBandStateCount; ++k) band_of_state[static_cast<std::size_t>(kBandStates[k])] = static_cast<int>(k);
     site_owner.assign(s.sites.size(), -1);
@@ -124,7 +124,7 @@ void run_replication(const SweepPlan& plan, SweepResult& result, WorkerState& st
   const std::uint64_t seed = result.seeds[static_cast<std::size_t>(r)];
   KeyedSampler sampler(plan.copula, seed);
   const bool keep_inputs = r < result.inputs_kept;
-  const ResolvedInputs inputs = resolve_inputs(scenario, sampler, keep_inputs);
+  const ResolvedInputs inputs = resolve_inputs(plan.inputs, sampler, keep_inputs);
   RunOptions run_options;
   run_options.record_events = false;
   run_options.check_invariants = false;
@@ -160,7 +160,7 @@ void run_replication(const SweepPlan& plan, SweepResult& result, WorkerState& st
     }
     const std::size_t tasks = scenario.construction.size();
     for (std::size_t phase = 0; phase < result.phase_task.size(); ++phase) {
-      for (const std::size_t task : plan.graph.critical_path_to(result.phase_task[phase], schedule)) {
+      for (const std::size_t task : plan.inputs.graph().critical_path_to(result.phase_task[phase], schedule)) {
         ++state.critical_counts[phase * tasks + task];
       }
     }

@@ -9,6 +9,7 @@
 
 #include "poweron/date.hpp"
 #include "poweron/result.hpp"
+#include "poweron/sampling.hpp"
 
 namespace poweron {
 namespace {
@@ -252,6 +253,86 @@ TEST(Inputs, InvalidReferencesAreInternalErrorsNotCrashes) {
   s = hand_built();
   s.construction[0].after = {"t2"};  // t1 <-> t2
   EXPECT_THROW((void)resolve_inputs(s, sampler), InternalError);
+}
+
+// Forwards to a KeyedSampler through draw() only, so every address is hashed afresh (the default
+// draw_by_hash): the reference for the plan's precomputed hashes.
+class Rehashing final : public InputSampler {
+ public:
+  explicit Rehashing(KeyedSampler& inner) : inner_(inner) {}
+  double draw(const Distribution& distribution, std::string_view address) override {
+    return inner_.draw(distribution, address);
+  }
+  bool occurs(double probability, std::string_view address) override { return inner_.occurs(probability, address); }
+  bool sampled() const override { return true; }
+  std::int64_t binomial(std::int64_t n, double p, std::string_view address) override {
+    return inner_.binomial(n, p, address);
+  }
+
+ private:
+  KeyedSampler& inner_;
+};
+
+void expect_identical(const ResolvedInputs& a, const ResolvedInputs& b) {
+  ASSERT_EQ(a.sites.size(), b.sites.size());
+  for (std::size_t s = 0; s < a.sites.size(); ++s) {
+    EXPECT_EQ(a.sites[s].phase_ready_time, b.sites[s].phase_ready_time);
+    ASSERT_EQ(a.sites[s].power.size(), b.sites[s].power.size());
+    for (std::size_t p = 0; p < a.sites[s].power.size(); ++p) {
+      ASSERT_EQ(a.sites[s].power[p].size(), b.sites[s].power[p].size());
+      for (std::size_t k = 0; k < a.sites[s].power[p].size(); ++k) {
+        EXPECT_EQ(a.sites[s].power[p][k].time, b.sites[s].power[p][k].time);
+        EXPECT_EQ(a.sites[s].power[p][k].mw, b.sites[s].power[p][k].mw);
+      }
+    }
+    EXPECT_EQ(a.sites[s].install_rate, b.sites[s].install_rate);
+    EXPECT_EQ(a.sites[s].burn_in_days, b.sites[s].burn_in_days);
+    EXPECT_EQ(a.sites[s].rma_days, b.sites[s].rma_days);
+  }
+  ASSERT_EQ(a.orders.size(), b.orders.size());
+  for (std::size_t o = 0; o < a.orders.size(); ++o) {
+    EXPECT_EQ(a.orders[o].ship_time, b.orders[o].ship_time);
+    EXPECT_EQ(a.orders[o].slip_days, b.orders[o].slip_days);
+    EXPECT_EQ(a.orders[o].transit_days, b.orders[o].transit_days);
+  }
+  EXPECT_EQ(a.redirection_time, b.redirection_time);
+  ASSERT_EQ(a.tasks.size(), b.tasks.size());
+  for (std::size_t t = 0; t < a.tasks.size(); ++t) {
+    EXPECT_EQ(a.tasks[t].start, b.tasks[t].start);
+    EXPECT_EQ(a.tasks[t].finish, b.tasks[t].finish);
+    EXPECT_EQ(a.tasks[t].duration, b.tasks[t].duration);
+  }
+  EXPECT_EQ(a.risk_occurs, b.risk_occurs);
+  EXPECT_EQ(a.draws, b.draws);
+}
+
+// One plan reused for many replications gives exactly what the scenario overload gives, and what a
+// sampler that rehashes every address gives (so the plan's hashes match the addresses drawn), including
+// per-lot transit draws of a correlated field (conditional copula path) and risks that occur or not.
+TEST(Inputs, PlanOverloadIdenticalToScenarioOverload) {
+  Scenario s = hand_built();
+  s.correlations.push_back(Correlation{"construction.t1.days", "orders.o1.transit_days", 0.7});
+  s.correlations.push_back(Correlation{"construction.t1.days", "sites.s1.install.rate", -0.4});
+  const InputPlan plan(s);
+  const auto copula = CopulaPlan::for_scenario(s);
+  // s1: 2 phases + 4 power + 3 install; s2: 2 install; tasks: t1 start + 2 days; o1: ship, slip, 3 lots;
+  // o2: ship, slip, 1 lot; rd: 1; risk delays: 3. 9 + 2 + 3 + 5 + 3 + 1 + 3 = 26 draws.
+  EXPECT_EQ(plan.address_hashes().size(), 26u);
+  int occurred = 0;
+  for (std::uint64_t seed = 1; seed <= 40; ++seed) {
+    KeyedSampler by_plan(copula, seed);
+    KeyedSampler by_scenario(copula, seed);
+    KeyedSampler inner(copula, seed);
+    Rehashing rehashing(inner);
+    const ResolvedInputs planned = resolve_inputs(plan, by_plan, true);
+    expect_identical(planned, resolve_inputs(s, by_scenario, true));
+    expect_identical(planned, resolve_inputs(plan, rehashing, true));
+    occurred += planned.risk_occurs[1] ? 1 : 0;
+  }
+  EXPECT_GT(occurred, 0);   // p = 0.5 over 40 seeds: both outcomes are exercised
+  EXPECT_LT(occurred, 40);
+  PointSampler point;
+  expect_identical(resolve_inputs(plan, point, true), resolve_inputs(s, point, true));
 }
 
 }  // namespace

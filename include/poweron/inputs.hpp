@@ -7,6 +7,7 @@
 // a sampler is used by one thread; resolve_inputs is otherwise pure.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -14,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "poweron/construction_graph.hpp"
 #include "poweron/distribution.hpp"
 #include "poweron/scenario.hpp"
 
@@ -39,6 +41,13 @@ class InputSampler {
   /// binomial(n, p, address) given only address_hash == fnv1a64(address). Only called when
   /// keyed_by_address_hash(); the default throws std::logic_error.
   virtual std::int64_t binomial_by_hash(std::int64_t n, double p, std::uint64_t address_hash);
+  /// draw(distribution, address) given also address_hash == fnv1a64(address), so that a sampler keyed by
+  /// address hash need not rehash a precomputed address. The default calls draw(distribution, address).
+  virtual double draw_by_hash(const Distribution& distribution, std::uint64_t address_hash,
+                              std::string_view address) {
+    (void)address_hash;
+    return draw(distribution, address);
+  }
 };
 
 /// Point values (SPEC 2.1 table); risks occur iff probability >= 0.5.
@@ -87,9 +96,52 @@ struct ResolvedInputs {
   std::vector<std::pair<std::string, double>> draws;
 };
 
+/// Everything resolve_inputs derives from the scenario alone, built once per scenario and shared
+/// read-only (also across threads) by every replication: the construction graph, resolved id references,
+/// and every address drawn with its fnv1a64 hash, in draw order.
+///   InputPlan plan(scenario);  // once
+///   ResolvedInputs inputs = resolve_inputs(plan, sampler);  // per replication
+/// The plan refers to `scenario`, which must outlive it and stay unchanged.
+class InputPlan {
+ public:
+  /// REQUIRES: a scenario that passed validation; throws InternalError on an unknown task or order id
+  /// or an order without lots.
+  explicit InputPlan(const Scenario& scenario);
+
+  const Scenario& scenario() const { return *scenario_; }
+  const ConstructionGraph& graph() const { return graph_; }
+
+  /// Per site, per phase: the index of the task its readiness waits on, or kNoTask.
+  static constexpr std::size_t kNoTask = static_cast<std::size_t>(-1);
+  const std::vector<std::vector<std::size_t>>& phase_task() const { return phase_task_; }
+  /// Per risk, per delay: the index of the task or order it delays.
+  const std::vector<std::vector<std::size_t>>& delay_target() const { return delay_target_; }
+  /// Per order, per lot: the lot's transit address `orders.O.lots.K.transit_days`.
+  const std::vector<std::vector<std::string>>& lot_addresses() const { return lot_addresses_; }
+  /// Per risk: `risks.R.occurs`.
+  const std::vector<std::string>& occurs_addresses() const { return occurs_addresses_; }
+  /// fnv1a64 of the address of every InputSampler::draw call of resolve_inputs, in call order.
+  const std::vector<std::uint64_t>& address_hashes() const { return address_hashes_; }
+
+ private:
+  const Scenario* scenario_;
+  ConstructionGraph graph_;
+  std::vector<std::vector<std::size_t>> phase_task_;
+  std::vector<std::vector<std::size_t>> delay_target_;
+  std::vector<std::vector<std::string>> lot_addresses_;
+  std::vector<std::string> occurs_addresses_;
+  std::vector<std::uint64_t> address_hashes_;
+};
+
 /// Resolves every uncertain input of `scenario` through `sampler`. Dates become simulation days
 /// (date - start). Construction finish times come from the DAG in topological order.
-/// REQUIRES: a scenario that passed validation.
+/// REQUIRES: a scenario that passed validation. Builds an InputPlan; repeated callers should build one
+/// plan and use the overload below.
 ResolvedInputs resolve_inputs(const Scenario& scenario, InputSampler& sampler, bool record_draws = false);
+
+/// As resolve_inputs(plan.scenario(), sampler, record_draws): the same sampler calls with the same
+/// addresses in the same order, hence the same values; each draw passes its precomputed address hash
+/// (InputSampler::draw_by_hash).
+ResolvedInputs resolve_inputs(const InputPlan& plan, InputSampler& sampler, bool record_draws = false);
 
 }  // namespace poweron

@@ -102,6 +102,9 @@ class KeyedSampler final : public InputSampler {
   /// uniform of the stream keyed by `address`, or Phi of the copula normal when the input is correlated
   /// (looked up by `address`, then by distribution.address).
   double draw(const Distribution& distribution, std::string_view address) override;
+  /// As draw(distribution, address) for address_hash == fnv1a64(address), without rehashing `address`.
+  double draw_by_hash(const Distribution& distribution, std::uint64_t address_hash,
+                      std::string_view address) override;
   /// uniform01 of the stream keyed by `address` < probability. REQUIRES: probability in [0, 1].
   bool occurs(double probability, std::string_view address) override;
   bool sampled() const override { return true; }
