@@ -1,13 +1,8 @@
 // Point values and inverse CDFs of scenario distributions (SPEC 2.1).
 //
 // Every computation goes through detmath (random.hpp), so a quantile is bit-identical on every platform.
-// Bit-identical results need IEEE operations exactly as written: no fusing of a * b + c into one FMA
-// (GCC fuses by default in C++ when the target has FMA, e.g. -march=native or aarch64).
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+// Bit-identical results need IEEE operations exactly as written: the library is built with
+// -ffp-contract=off (CMakeLists.txt), so no a * b + c is fused into one FMA.
 
 #include "poweron/distribution.hpp"
 

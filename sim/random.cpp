@@ -1,11 +1,6 @@
 // Keyed random streams and deterministic math (see random.hpp for contracts and sources).
-// Bit-identical results need IEEE operations exactly as written: no fusing of a * b + c into one FMA
-// (GCC fuses by default in C++ when the target has FMA, e.g. -march=native or aarch64).
-#if defined(__clang__)
-#pragma clang fp contract(off)
-#elif defined(__GNUC__)
-#pragma GCC optimize("fp-contract=off")
-#endif
+// Bit-identical results need IEEE operations exactly as written: the library is built with
+// -ffp-contract=off (CMakeLists.txt), so no a * b + c is fused into one FMA.
 
 #include "poweron/random.hpp"
 
