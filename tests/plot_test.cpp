@@ -26,6 +26,7 @@ namespace poweron {
 namespace {
 
 using testing_support::run_shell;
+using testing_support::python_that_runs;
 using testing_support::shell_quote;
 
 namespace fs = std::filesystem;
@@ -35,46 +36,10 @@ const fs::path kFixtures = kSourceDir / "tests" / "data" / "plot";
 
 
 
-std::vector<std::string> candidate_pythons() {
-  std::vector<std::string> candidates;
-  if (const char* configured = std::getenv("POWERON_PYTHON"); configured != nullptr && *configured != '\0') {
-    candidates.emplace_back(configured);
-  }
-  candidates.emplace_back("python3");
-  candidates.emplace_back("/usr/bin/python3");
-  return candidates;
-}
-
-/// The first candidate interpreter for which `code` runs successfully.
-std::optional<std::string> python_that_runs(const std::string& code) {
-  for (const std::string& python : candidate_pythons()) {
-    if (run_shell(shell_quote(python) + " -c " + shell_quote(code) + " >/dev/null 2>&1") == 0) return python;
-  }
-  return std::nullopt;
-}
-
 std::optional<std::string> python_with_matplotlib() { return python_that_runs("import matplotlib"); }
 std::optional<std::string> any_python() { return python_that_runs("import csv"); }
 
-/// A fresh temporary folder, removed at scope exit.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "poweron_plot_test_XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using TempDir = testing_support::ScratchDir;
 
 struct PlotRun {
   int exit_code = -1;

@@ -135,36 +135,10 @@ void expect_same_phases(const Site& a, const Site& b) {
 
 
 
-std::optional<std::string> find_python() {
-  for (const char* python : {"python3", "/usr/bin/python3"}) {
-    if (run_shell(std::string(python) + " -c 'import csv' >/dev/null 2>&1") == 0) return std::string(python);
-  }
-  return std::nullopt;
-}
+std::optional<std::string> find_python() { return testing_support::python_that_runs("import csv"); }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "poweron_scenarios_test_XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using testing_support::read_file;
+using TempDir = testing_support::ScratchDir;
 
 // ----------------------------------------------------------------------------------------------- tests
 
