@@ -44,7 +44,7 @@ void print_summary(const Scenario& scenario, const RunMetrics& metrics, const st
       if (std::isnan(date)) {
         out << "not reached";
       } else {
-        out << "reached " << format_date(static_cast<Date>(std::llround(date)));
+        out << "reached " << format_date_value(date);
       }
       if (shortfall > 0) out << ", shortfall " << whole(shortfall) << " GPUs";
       out << '\n';

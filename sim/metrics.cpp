@@ -200,4 +200,9 @@ RunMetrics compute_metrics(const Scenario& scenario, const std::vector<StateChan
   return result;
 }
 
+std::string format_date_value(double date) {
+  if (!std::isfinite(date)) return "";
+  return format_date(static_cast<Date>(std::floor(date + 0.5)));
+}
+
 }  // namespace poweron

@@ -140,7 +140,7 @@ std::string events_csv(const Scenario& scenario, const std::vector<EventRecord>&
 
 std::string format_metric(std::string_view name, double value) {
   if (is_date_metric(name)) {
-    return std::isnan(value) ? std::string() : format_date(static_cast<Date>(std::llround(value)));
+    return format_date_value(value);
   }
   return format_number(value);
 }

@@ -32,10 +32,6 @@ std::vector<double> ranked_column(const SweepResult& result, std::size_t row, st
 }  // namespace
 
 
-std::string format_date_value(double date) {
-  if (!std::isfinite(date)) return "";
-  return format_date(static_cast<Date>(std::floor(date + 0.5)));
-}
 
 std::vector<double> metric_values(const SweepResult& result, std::size_t row, std::size_t metric) {
   std::vector<double> values;

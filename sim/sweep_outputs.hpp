@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "poweron/csv_writer.hpp"
+#include "poweron/metrics.hpp"
 #include "poweron/scenario.hpp"
 #include "poweron/sweep.hpp"
 
@@ -30,9 +31,6 @@ std::string criticality_csv(const Scenario& scenario, const SweepResult& result)
 
 /// One metric's values over the replications, NaN (never-reached dates) left out.
 std::vector<double> metric_values(const SweepResult& result, std::size_t row, std::size_t metric);
-
-/// A Date-valued statistic as an ISO date rounded to the nearest day; empty for NaN or infinity.
-std::string format_date_value(double date);
 
 /// Appends a statistic to a CsvBuilder or CsvFileWriter: an ISO date (format_date_value) when `as_date`,
 /// else the number (empty for NaN).

@@ -56,6 +56,10 @@ std::vector<std::string> metric_names(const Scenario& scenario, std::size_t owne
 /// True for `target.<id>.date` metrics (values are Dates; print with format_date; NaN = never).
 bool is_date_metric(std::string_view name);
 
+/// A Date-valued metric or statistic (days since 1970-01-01, possibly fractional, e.g. a mean) as an ISO
+/// date rounded to the nearest day; empty for NaN (never reached) or infinity.
+std::string format_date_value(double date);
+
 /// Metrics of one run from its change log (any order is accepted; the integrals do not depend on it).
 /// Throws InternalError for a change whose owner, site or sku index is out of range.
 RunMetrics compute_metrics(const Scenario& scenario, const std::vector<StateChange>& changes);
