@@ -10,6 +10,7 @@
 #include <sstream>
 #include <string>
 
+#include "cli_runner.hpp"
 #include "commands.hpp"
 
 namespace poweron::cli {
@@ -93,43 +94,21 @@ TEST_F(ValidateCommand, OverridesApplyToEveryFile) {
   EXPECT_THAT(err.str(), ::testing::HasSubstr("sites.gts.pue: must be >= 1, got 0.5"));
 }
 
-struct Process {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string slurp(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 TEST_F(ValidateCommand, ExecutableUsesExitCodesAndStreams) {
   auto run = [&](const std::string& arguments) {
-    const fs::path out = dir_ / "stdout.txt";
-    const fs::path err = dir_ / "stderr.txt";
-    const std::string command = std::string("'") + POWERON_CLI_PATH + "' validate " + arguments + " >'" + out.string() +
-                                "' 2>'" + err.string() + "'";
-    const int status = std::system(command.c_str());
-    Process result;
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.out = slurp(out);
-    result.err = slurp(err);
-    return result;
+    return testing_support::run_cli("validate " + arguments, dir_);
   };
-  const Process ok = run("'" + valid_ + "'");
+  const testing_support::CliResult ok = run("'" + valid_ + "'");
   EXPECT_EQ(ok.exit_code, 0);
   EXPECT_EQ(ok.out, "OK " + valid_ + "\n");
   EXPECT_EQ(ok.err, "");
 
-  const Process bad = run("'" + valid_ + "' '" + invalid_ + "'");
+  const testing_support::CliResult bad = run("'" + valid_ + "' '" + invalid_ + "'");
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_EQ(bad.out, "OK " + valid_ + "\n");
   EXPECT_EQ(bad.err, invalid_errors());
 
-  const Process unreadable = run("'" + missing_ + "'");
+  const testing_support::CliResult unreadable = run("'" + missing_ + "'");
   EXPECT_EQ(unreadable.exit_code, 1);
   EXPECT_EQ(unreadable.out, "");
   EXPECT_THAT(unreadable.err, ::testing::StartsWith(missing_ + ": error: cannot read file"));
