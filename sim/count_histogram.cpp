@@ -6,8 +6,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "huge_pages.hpp"
+
 namespace poweron {
 namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 std::size_t bins_needed(std::int64_t max_value, int bits) {
   const std::int64_t exact = std::int64_t{1} << bits;
@@ -19,30 +23,30 @@ std::size_t bins_needed(std::int64_t max_value, int bits) {
 
 }  // namespace
 
-HistogramSet::HistogramSet(std::size_t series, std::int64_t max_value, int precision_bits)
-    : max_value_(max_value < 0 ? 0 : max_value), precision_bits_(precision_bits) {
+HistogramSet::HistogramSet(std::size_t groups, std::size_t days, std::int64_t max_value, int precision_bits)
+    : groups_(groups), days_(days), max_value_(max_value < 0 ? 0 : max_value), precision_bits_(precision_bits) {
   if (precision_bits < 1 || precision_bits > 16) {
     throw std::invalid_argument("HistogramSet: precision bits must be in [1, 16], got " +
                                 std::to_string(precision_bits));
   }
+  if (days < 1) throw std::invalid_argument("HistogramSet: at least one day is needed");
   exact_limit_ = std::int64_t{1} << precision_bits_;
   bins_ = bins_needed(max_value_, precision_bits_);
-  cells_.assign(series * bins_, Cell{});
+  reserve_in_huge_pages(cells_, groups_ * bins_ * days_);
+  cells_.resize(groups_ * bins_ * days_);
 }
 
 int HistogramSet::precision_for_budget(std::size_t series, std::int64_t max_value, std::size_t budget_bytes,
                                        int min_bits) {
   for (int bits = 7; bits > min_bits; --bits) {
-    const std::size_t cell_bytes = sizeof(Cell);
-    if (series * bins_needed(max_value < 0 ? 0 : max_value, bits) * cell_bytes <= budget_bytes) {
-      return bits;
-    }
+    if (series * bins_needed(max_value < 0 ? 0 : max_value, bits) * sizeof(Cell) <= budget_bytes) return bits;
   }
   return min_bits;
 }
 
 void HistogramSet::merge(const HistogramSet& other) {
-  if (other.bins_ != bins_ || other.cells_.size() != cells_.size() || other.precision_bits_ != precision_bits_) {
+  if (other.groups_ != groups_ || other.days_ != days_ || other.bins_ != bins_ ||
+      other.precision_bits_ != precision_bits_) {
     throw std::invalid_argument("HistogramSet::merge: sets of different shapes");
   }
   for (std::size_t i = 0; i < cells_.size(); ++i) {
@@ -51,23 +55,103 @@ void HistogramSet::merge(const HistogramSet& other) {
   }
 }
 
-std::uint64_t HistogramSet::count(std::size_t series) const {
-  std::uint64_t total = 0;
-  const Cell* row = cells_.data() + series * bins_;
-  for (std::size_t b = 0; b < bins_; ++b) total += row[b].count;
-  return total;
+std::vector<double> HistogramSet::day_statistics(std::size_t group, std::span<const double> ps) const {
+  const std::size_t width = ps.size() + 1;
+  const std::size_t wanted_per_day = 2 * ps.size();  // a low and a high order statistic per percentile
+  std::vector<double> out(days_ * width, kNaN);
+  const Cell* base = cells_.data() + group * bins_ * days_;
+
+  // Pass 1: per day, the number of values and their sum (running sums of the differences per bin).
+  std::vector<std::int64_t> n(days_, 0);
+  std::vector<std::int64_t> total(days_, 0);
+  for (std::size_t b = 0; b < bins_; ++b) {
+    const Cell* row = base + b * days_;
+    std::int64_t count = 0;
+    std::int64_t sum = 0;
+    for (std::size_t d = 0; d < days_; ++d) {
+      count += row[d].count;
+      sum += row[d].sum;
+      n[d] += count;
+      total[d] += sum;
+    }
+  }
+
+  // The ranks each day needs, ascending, and pass 2: walking the bins upwards, a rank is read from the
+  // first bin whose cumulative count exceeds it (as a single-series walk would).
+  struct Wanted {
+    std::int64_t rank;
+    std::size_t slot;  // 2 * percentile index + (0: low, 1: high)
+  };
+  std::vector<Wanted> wanted(days_ * wanted_per_day);
+  std::vector<double> fraction(days_ * ps.size(), 0.0);
+  std::vector<double> value(days_ * wanted_per_day, kNaN);
+  std::vector<std::size_t> next(days_, wanted_per_day);
+  std::size_t open_days = 0;
+  for (std::size_t d = 0; d < days_; ++d) {
+    if (n[d] == 0) continue;
+    for (std::size_t i = 0; i < ps.size(); ++i) {
+      const double h = static_cast<double>(n[d] - 1) * ps[i] / 100.0;
+      const auto low = static_cast<std::int64_t>(std::floor(h));
+      wanted[d * wanted_per_day + 2 * i] = {low, 2 * i};
+      wanted[d * wanted_per_day + 2 * i + 1] = {std::min(low + 1, n[d] - 1), 2 * i + 1};
+      fraction[d * ps.size() + i] = h - static_cast<double>(low);
+    }
+    std::stable_sort(wanted.begin() + static_cast<std::ptrdiff_t>(d * wanted_per_day),
+                     wanted.begin() + static_cast<std::ptrdiff_t>((d + 1) * wanted_per_day),
+                     [](const Wanted& a, const Wanted& b) { return a.rank < b.rank; });
+    next[d] = 0;
+    if (wanted_per_day > 0) ++open_days;
+  }
+  std::vector<std::int64_t> seen(days_, 0);
+  for (std::size_t b = 0; b < bins_ && open_days > 0; ++b) {
+    const Cell* row = base + b * days_;
+    std::int64_t count = 0;
+    std::int64_t sum = 0;
+    for (std::size_t d = 0; d < days_; ++d) {
+      count += row[d].count;
+      sum += row[d].sum;
+      if (count == 0 || next[d] == wanted_per_day) continue;
+      seen[d] += count;
+      const double bin_mean = static_cast<double>(sum) / static_cast<double>(count);
+      const Wanted* day_wanted = wanted.data() + d * wanted_per_day;
+      while (next[d] < wanted_per_day && day_wanted[next[d]].rank < seen[d]) {
+        value[d * wanted_per_day + day_wanted[next[d]].slot] = bin_mean;
+        ++next[d];
+      }
+      if (next[d] == wanted_per_day) --open_days;
+    }
+  }
+
+  for (std::size_t d = 0; d < days_; ++d) {
+    if (n[d] == 0) continue;
+    for (std::size_t i = 0; i < ps.size(); ++i) {
+      const double lo = value[d * wanted_per_day + 2 * i];
+      const double hi = value[d * wanted_per_day + 2 * i + 1];
+      const double f = fraction[d * ps.size() + i];
+      out[d * width + i] = f == 0 ? lo : lo + f * (hi - lo);
+    }
+    out[d * width + ps.size()] = static_cast<double>(total[d]) / static_cast<double>(n[d]);
+  }
+  return out;
 }
 
-double HistogramSet::mean(std::size_t series) const {
-  const std::uint64_t n = count(series);
-  if (n == 0) return std::numeric_limits<double>::quiet_NaN();
-  std::int64_t sum = 0;
-  const Cell* row = cells_.data() + series * bins_;
-  for (std::size_t b = 0; b < bins_; ++b) sum += row[b].sum;
-  return static_cast<double>(sum) / static_cast<double>(n);
+std::uint64_t HistogramSet::count(std::size_t group, std::size_t day) const {
+  std::int64_t total = 0;
+  const Cell* base = cells_.data() + group * bins_ * days_;
+  for (std::size_t b = 0; b < bins_; ++b) {
+    for (std::size_t d = 0; d <= day; ++d) total += base[b * days_ + d].count;
+  }
+  return static_cast<std::uint64_t>(total);
 }
 
-std::size_t HistogramSet::series() const { return cells_.size() / std::max<std::size_t>(bins_, 1); }
+double HistogramSet::mean(std::size_t group, std::size_t day) const {
+  return day_statistics(group, {})[day];
+}
+
+double HistogramSet::percentile(std::size_t group, std::size_t day, double p) const {
+  const double ps[] = {p};
+  return day_statistics(group, ps)[day * 2];
+}
 
 double HistogramSet::bin_middle(std::size_t bin) const {
   const auto b = static_cast<std::int64_t>(bin);
@@ -83,33 +167,5 @@ double HistogramSet::bin_middle(std::size_t bin) const {
 }
 
 double HistogramSet::relative_accuracy() const { return std::ldexp(1.0, -precision_bits_); }
-
-double HistogramSet::percentile(std::size_t series, double p) const {
-  const std::uint64_t n = count(series);
-  if (n == 0) return std::numeric_limits<double>::quiet_NaN();
-  const double h = static_cast<double>(n - 1) * p / 100.0;
-  const auto lo_rank = static_cast<std::uint64_t>(std::floor(h));
-  const std::uint64_t hi_rank = std::min<std::uint64_t>(lo_rank + 1, n - 1);
-  const double fraction = h - static_cast<double>(lo_rank);
-  const Cell* row = cells_.data() + series * bins_;
-  auto bin_mean = [&](std::size_t b) { return static_cast<double>(row[b].sum) / static_cast<double>(row[b].count); };
-  double lo_value = 0;
-  double hi_value = 0;
-  std::uint64_t seen = 0;
-  bool have_lo = false;
-  for (std::size_t b = 0; b < bins_; ++b) {
-    if (row[b].count == 0) continue;
-    seen += row[b].count;
-    if (!have_lo && lo_rank < seen) {
-      lo_value = bin_mean(b);
-      have_lo = true;
-    }
-    if (hi_rank < seen) {
-      hi_value = bin_mean(b);
-      break;
-    }
-  }
-  return fraction == 0 ? lo_value : lo_value + fraction * (hi_value - lo_value);
-}
 
 }  // namespace poweron

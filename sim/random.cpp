@@ -138,6 +138,25 @@ double RandomStream::uniform01() {
 
 double RandomStream::normal() { return detmath::normal_quantile(uniform01()); }
 
+double binomial_zero_mass(std::int64_t n, double p) {
+  return detmath::exp(static_cast<double>(n) * detmath::log1p(-p));
+}
+
+std::int64_t RandomStream::binomial_inversion(std::int64_t n, double p, double zero_mass) {
+  // Walk the pmf from 0 with f(x) = f(x-1) * ((n+1)/x - 1) * p/q.
+  const double s = p / (1 - p);
+  const double a = (static_cast<double>(n) + 1) * s;
+  double r = zero_mass;
+  double u = uniform01();
+  std::int64_t x = 0;
+  while (u > r && x < n) {
+    u -= r;
+    ++x;
+    r *= a / static_cast<double>(x) - s;
+  }
+  return x;
+}
+
 std::int64_t RandomStream::binomial(std::int64_t n, double p) {
   if (n < 0) throw std::invalid_argument("binomial: n must be >= 0, got " + std::to_string(n));
   if (!(p >= 0 && p <= 1)) throw std::invalid_argument("binomial: p must be in [0, 1], got " + std::to_string(p));
@@ -146,20 +165,7 @@ std::int64_t RandomStream::binomial(std::int64_t n, double p) {
   if (p > 0.5) return n - binomial(n, 1 - p);  // 1 - p is exact here (Sterbenz)
 
   const double nd = static_cast<double>(n);
-  if (nd * p < 10) {
-    // Inversion: walk the pmf from 0 with f(x) = f(x-1) * ((n+1)/x - 1) * p/q.
-    const double s = p / (1 - p);
-    const double a = (nd + 1) * s;
-    double r = detmath::exp(nd * detmath::log1p(-p));
-    double u = uniform01();
-    std::int64_t x = 0;
-    while (u > r && x < n) {
-      u -= r;
-      ++x;
-      r *= a / static_cast<double>(x) - s;
-    }
-    return x;
-  }
+  if (nd * p < 10) return binomial_inversion(n, p, binomial_zero_mass(n, p));
 
   // BTRS (Hoermann 1993), valid for n p >= 10 and p <= 1/2.
   const double q = 1 - p;

@@ -220,7 +220,26 @@ std::int64_t KeyedSampler::binomial(std::int64_t n, double p, std::string_view a
 }
 
 std::int64_t KeyedSampler::binomial_by_hash(std::int64_t n, double p, std::uint64_t address_hash) {
-  return RandomStream(key_for_hash(address_hash)).binomial(n, p);
+  RandomStream stream(key_for_hash(address_hash));
+  constexpr std::int64_t kCachedN = 4096;  // a chunk is one crew-day of chips: usually a few hundred
+  constexpr std::size_t kCachedRates = 16;
+  if (!(p > 0 && p <= 0.5) || n <= 0 || n >= kCachedN || static_cast<double>(n) * p >= 10) {
+    return stream.binomial(n, p);
+  }
+  auto masses = std::find_if(zero_masses_.begin(), zero_masses_.end(), [p](const ZeroMasses& z) { return z.p == p; });
+  if (masses == zero_masses_.end()) {
+    if (zero_masses_.size() == kCachedRates) return stream.binomial(n, p);
+    zero_masses_.push_back({p, std::vector<double>(static_cast<std::size_t>(kCachedN), std::numeric_limits<double>::quiet_NaN())});
+    masses = zero_masses_.end() - 1;
+  }
+  double& mass = masses->by_n[static_cast<std::size_t>(n)];
+  if (std::isnan(mass)) mass = binomial_zero_mass(n, p);
+  return stream.binomial_inversion(n, p, mass);
+}
+
+void KeyedSampler::reseed(std::uint64_t seed) {
+  seed_ = seed;
+  seed_mix_ = mix64(seed + kGoldenGamma);
 }
 
 }  // namespace poweron

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -35,6 +36,15 @@ std::int64_t total_chips(const Scenario& scenario) {
   }
   return total;
 }
+
+/// A band series' run of equal days being counted: `run_value` on days [run_start, column), then
+/// `value` from day `column` on (changes of the day `column` included).
+struct BandRun {
+  std::size_t run_start = 0;
+  std::int64_t run_value = 0;
+  std::size_t column = 0;
+  std::int64_t value = 0;
+};
 
 /// What every worker shares, built once.
 struct SweepPlan {
@@ -68,61 +78,74 @@ struct SweepPlan {
 /// One worker's private aggregates, merged after the workers finish, and its scratch, reused by every
 /// replication it runs so that a replication allocates (almost) nothing in steady state.
 struct WorkerState {
-  std::unique_ptr<HistogramSet> bands;
+  std::unique_ptr<HistogramSet> bands;  ///< allocated (and first touched) by the worker's own thread
   std::vector<std::int64_t> critical_counts;
   // Scratch.
+  std::optional<KeyedSampler> sampler;  ///< reseeded per replication; keeps its seed-free caches
   SimulationTrace trace;
-  std::vector<std::int64_t> band_counts;  // series (row, state, day) as in SweepResult::bands
+  std::vector<BandRun> band_runs;  ///< per band group (row, state k), the open run of days
   ConstructionGraph::Schedule schedule;
 };
 
-/// Adds one replication's daily band series to the worker's histograms, straight from the change log:
-/// each change's delta goes into its day column (timeline.hpp's convention: clamp(day_of(t), 0, E),
-/// changes at or after E + 1 ignored) of its owner's series (site states count for the site's owner, as
-/// owner_state_series does), then each series is summed along the days and `all` is the sum of the owners.
+/// Counts one replication's daily band series into the worker's histograms, straight from the change
+/// log, a run of equal days at a time. Day columns follow timeline.hpp's convention (a change counts from
+/// day clamp(day_of(t), 0, E) on; changes at or after E + 1 are ignored), site states count for the
+/// site's owner (as owner_state_series does), and `all` (the last row) sums the owners. The change log
+/// is in time order, so each series' value only needs to be known when its day column moves on.
 void add_bands(const SweepPlan& plan, WorkerState& state) {
   const std::size_t owners = plan.scenario.owners.size();
   const auto days = static_cast<std::size_t>(plan.days);
   const std::int64_t last_day = plan.days - 1;
   const double horizon = static_cast<double>(plan.days);
-  std::vector<std::int64_t>& counts = state.band_counts;
-  counts.assign(plan.rows * kBandStateCount * days, 0);
+  HistogramSet& bands = *state.bands;
+  std::vector<BandRun>& runs = state.band_runs;
+  runs.assign(plan.rows * kBandStateCount, BandRun{});
+  const std::size_t all_row = owners * kBandStateCount;
+  auto apply = [&](std::size_t group, std::size_t column, std::int64_t delta) {
+    BandRun& run = runs[group];
+    if (column > run.column) {  // `value` held on days [run.column, column)
+      if (run.value != run.run_value) {
+        bands.add_run(group, run.run_start, run.column, run.run_value);
+        run.run_value = run.value;
+        run.run_start = run.column;
+      }
+      run.column = column;
+    }
+    run.value += delta;
+  };
   for (const StateChange& c : state.trace.changes) {
     const int k = plan.band_of_state[static_cast<std::size_t>(c.state)];
     if (k < 0) continue;
     const double t = snap_time(c.time);
     if (t >= horizon) continue;
-    const std::int64_t column = t < 0 ? 0 : std::min(day_of(t), last_day);
+    const auto column = static_cast<std::size_t>(t < 0 ? 0 : std::min(day_of(t), last_day));
     const std::int32_t owner = is_site_state(c.state) ? plan.site_owner[static_cast<std::size_t>(c.site)] : c.owner;
     if (owner < 0 || static_cast<std::size_t>(owner) >= owners) {
       throw InternalError("sweep: state change of an invalid owner or site index");
     }
-    counts[(static_cast<std::size_t>(owner) * kBandStateCount + static_cast<std::size_t>(k)) * days +
-           static_cast<std::size_t>(column)] += c.delta;
+    apply(static_cast<std::size_t>(owner) * kBandStateCount + static_cast<std::size_t>(k), column, c.delta);
+    apply(all_row + static_cast<std::size_t>(k), column, c.delta);
   }
-  std::int64_t* all = counts.data() + owners * kBandStateCount * days;
-  for (std::size_t owner = 0; owner < owners; ++owner) {
-    for (std::size_t k = 0; k < kBandStateCount; ++k) {
-      const std::size_t base = (owner * kBandStateCount + k) * days;
-      std::int64_t* series = counts.data() + base;
-      std::int64_t* total = all + k * days;
-      std::int64_t running = 0;
-      for (std::size_t d = 0; d < days; ++d) {
-        running += series[d];
-        series[d] = running;
-        total[d] += running;
-        state.bands->add(base + d, running);
-      }
+  for (std::size_t group = 0; group < runs.size(); ++group) {
+    BandRun& run = runs[group];
+    if (run.value != run.run_value) {
+      bands.add_run(group, run.run_start, run.column, run.run_value);
+      run.run_value = run.value;
+      run.run_start = run.column;
     }
+    bands.add_run(group, run.run_start, days, run.run_value);
   }
-  const std::size_t all_base = owners * kBandStateCount * days;
-  for (std::size_t i = 0; i < kBandStateCount * days; ++i) state.bands->add(all_base + i, all[i]);
 }
 
 void run_replication(const SweepPlan& plan, SweepResult& result, WorkerState& state, std::int64_t r) {
   const Scenario& scenario = plan.scenario;
   const std::uint64_t seed = result.seeds[static_cast<std::size_t>(r)];
-  KeyedSampler sampler(plan.copula, seed);
+  if (state.sampler) {
+    state.sampler->reseed(seed);
+  } else {
+    state.sampler.emplace(plan.copula, seed);
+  }
+  KeyedSampler& sampler = *state.sampler;
   const bool keep_inputs = r < result.inputs_kept;
   const ResolvedInputs inputs = resolve_inputs(plan.inputs, sampler, keep_inputs);
   RunOptions run_options;
@@ -238,10 +261,7 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
   }
 
   std::vector<WorkerState> states(static_cast<std::size_t>(threads));
-  for (WorkerState& state : states) {
-    if (options.bands) state.bands = std::make_unique<HistogramSet>(band_series, plan.band_max, plan.band_bits);
-    state.critical_counts.assign(result.critical_counts.size(), 0);
-  }
+  for (WorkerState& state : states) state.critical_counts.assign(result.critical_counts.size(), 0);
 
   std::atomic<std::int64_t> next{0};
   std::atomic<std::int64_t> done{0};
@@ -250,6 +270,10 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
   std::mutex failure_mutex;
   auto worker = [&](WorkerState& state) {
     try {
+      if (options.bands) {
+        state.bands = std::make_unique<HistogramSet>(plan.rows * kBandStateCount, static_cast<std::size_t>(plan.days),
+                                                     plan.band_max, plan.band_bits);
+      }
       for (;;) {
         const std::int64_t first = next.fetch_add(kChunk);
         if (first >= options.runs) break;

@@ -103,15 +103,20 @@ std::string bands_csv(const Scenario& scenario, const SweepResult& result) {
   csv.end_row();
   if (!result.bands) return csv.text();
   const HistogramSet& bands = *result.bands;
+  constexpr double kPercentiles[] = {10, 50, 90};
+  constexpr std::size_t kWidth = std::size(kPercentiles) + 1;  // then the mean
+  std::vector<std::vector<double>> statistics;  // per group (row, state k), as day_statistics
+  for (std::size_t group = 0; group < bands.groups(); ++group) {
+    statistics.push_back(bands.day_statistics(group, kPercentiles));
+  }
   for (std::int64_t d = 0; d < result.days; ++d) {
     const std::string date = format_date(static_cast<Date>(scenario.start + d));
     for (std::size_t row = 0; row < result.row_names.size(); ++row) {
       for (std::size_t k = 0; k < kBandStateCount; ++k) {
-        const std::size_t series = (row * kBandStateCount + k) * static_cast<std::size_t>(result.days) +
-                                   static_cast<std::size_t>(d);
+        const double* day = statistics[row * kBandStateCount + k].data() + static_cast<std::size_t>(d) * kWidth;
         csv.field(date).field(result.row_names[row]).field(to_string(kBandStates[k]));
-        csv.number(bands.percentile(series, 10)).number(bands.percentile(series, 50));
-        csv.number(bands.percentile(series, 90)).number(bands.mean(series)).end_row();
+        for (std::size_t i = 0; i < kWidth; ++i) csv.number(day[i]);
+        csv.end_row();
       }
     }
   }

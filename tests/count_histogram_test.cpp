@@ -13,46 +13,46 @@ namespace poweron {
 namespace {
 
 TEST(HistogramSet, SmallValuesAreExactAndMatchLinearPercentiles) {
-  HistogramSet set(1, 1000, 7);  // exact below 128
+  HistogramSet set(1, 1, 1000, 7);  // exact below 128
   const std::vector<double> values{3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5};
-  for (const double v : values) set.add(0, static_cast<std::int64_t>(v));
+  for (const double v : values) set.add(0, 0, static_cast<std::int64_t>(v));
   std::vector<double> sorted = values;
   std::sort(sorted.begin(), sorted.end());
   for (const double p : {0.0, 10.0, 37.5, 50.0, 90.0, 100.0}) {
-    EXPECT_DOUBLE_EQ(set.percentile(0, p), percentile_sorted(sorted, p)) << p;
+    EXPECT_DOUBLE_EQ(set.percentile(0, 0, p), percentile_sorted(sorted, p)) << p;
   }
-  EXPECT_EQ(set.count(0), values.size());
-  EXPECT_DOUBLE_EQ(set.mean(0), 44.0 / 11.0);
+  EXPECT_EQ(set.count(0, 0), values.size());
+  EXPECT_DOUBLE_EQ(set.mean(0, 0), 44.0 / 11.0);
 }
 
 TEST(HistogramSet, LargeValuesWithinStatedRelativeAccuracy) {
-  HistogramSet set(1, 1'000'000, 7);
+  HistogramSet set(1, 1, 1'000'000, 7);
   std::vector<double> values;
   std::uint64_t x = 12345;
   for (int i = 0; i < 5000; ++i) {
     x = x * 6364136223846793005ULL + 1442695040888963407ULL;
     values.push_back(static_cast<double>((x >> 33) % 1'000'000));
-    set.add(0, static_cast<std::int64_t>(values.back()));
+    set.add(0, 0, static_cast<std::int64_t>(values.back()));
   }
   std::sort(values.begin(), values.end());
   for (const double p : {10.0, 50.0, 90.0}) {
     const double exact = percentile_sorted(values, p);
-    EXPECT_NEAR(set.percentile(0, p), exact, exact * set.relative_accuracy() + 1) << p;
+    EXPECT_NEAR(set.percentile(0, 0, p), exact, exact * set.relative_accuracy() + 1) << p;
   }
   EXPECT_DOUBLE_EQ(set.relative_accuracy(), 1.0 / 128);
 }
 
 TEST(HistogramSet, ABinHoldingOneDistinctValueReportsItExactly) {
-  HistogramSet set(1, 200'000, 5);  // bins of width 512 around 15000
-  for (int i = 0; i < 10; ++i) set.add(0, 15000);
-  EXPECT_DOUBLE_EQ(set.percentile(0, 10), 15000);
-  EXPECT_DOUBLE_EQ(set.percentile(0, 90), 15000);
-  set.add(0, 15001);  // same bin: the bin now reads as the mean of its values
-  EXPECT_NEAR(set.percentile(0, 50), 15000 + 1.0 / 11, 1e-9);
+  HistogramSet set(1, 1, 200'000, 5);  // bins of width 512 around 15000
+  for (int i = 0; i < 10; ++i) set.add(0, 0, 15000);
+  EXPECT_DOUBLE_EQ(set.percentile(0, 0, 10), 15000);
+  EXPECT_DOUBLE_EQ(set.percentile(0, 0, 90), 15000);
+  set.add(0, 0, 15001);  // same bin: the bin now reads as the mean of its values
+  EXPECT_NEAR(set.percentile(0, 0, 50), 15000 + 1.0 / 11, 1e-9);
 }
 
 TEST(HistogramSet, BinsCoverOctavesContiguously) {
-  HistogramSet set(1, 1 << 20, 4);  // exact below 16, 8 bins per octave above
+  HistogramSet set(1, 1, 1 << 20, 4);  // exact below 16, 8 bins per octave above
   EXPECT_EQ(set.bin_of(15), 15u);
   EXPECT_EQ(set.bin_of(16), 16u);
   EXPECT_EQ(set.bin_of(17), 16u);  // width 2 in [16, 32)
@@ -69,10 +69,10 @@ TEST(HistogramSet, BinsCoverOctavesContiguously) {
 }
 
 TEST(HistogramSet, MergeIsOrderIndependent) {
-  HistogramSet a(2, 500, 5), b(2, 500, 5), all(2, 500, 5);
+  HistogramSet a(2, 1, 500, 5), b(2, 1, 500, 5), all(2, 1, 500, 5);
   for (std::int64_t v = 0; v < 300; ++v) {
-    (v % 3 == 0 ? a : b).add(static_cast<std::size_t>(v % 2), v);
-    all.add(static_cast<std::size_t>(v % 2), v);
+    (v % 3 == 0 ? a : b).add(static_cast<std::size_t>(v % 2), 0, v);
+    all.add(static_cast<std::size_t>(v % 2), 0, v);
   }
   HistogramSet ab = a;
   ab.merge(b);
@@ -80,25 +80,75 @@ TEST(HistogramSet, MergeIsOrderIndependent) {
   ba.merge(a);
   for (std::size_t s = 0; s < 2; ++s) {
     for (const double p : {10.0, 50.0, 90.0}) {
-      EXPECT_EQ(ab.percentile(s, p), all.percentile(s, p));
-      EXPECT_EQ(ba.percentile(s, p), all.percentile(s, p));
+      EXPECT_EQ(ab.percentile(s, 0, p), all.percentile(s, 0, p));
+      EXPECT_EQ(ba.percentile(s, 0, p), all.percentile(s, 0, p));
     }
-    EXPECT_EQ(ab.mean(s), all.mean(s));
+    EXPECT_EQ(ab.mean(s, 0), all.mean(s, 0));
   }
-  HistogramSet other(3, 500, 5);
+  HistogramSet other(3, 1, 500, 5);
   EXPECT_THROW(ab.merge(other), std::invalid_argument);
 }
 
 TEST(HistogramSet, ValuesOutsideRangeAreClampedAndPrecisionFitsBudget) {
-  HistogramSet set(1, 100, 7);
-  set.add(0, -5);
-  set.add(0, 1000);
-  EXPECT_DOUBLE_EQ(set.percentile(0, 0), 0);
-  EXPECT_DOUBLE_EQ(set.percentile(0, 100), 100);
+  HistogramSet set(1, 1, 100, 7);
+  set.add(0, 0, -5);
+  set.add(0, 0, 1000);
+  EXPECT_DOUBLE_EQ(set.percentile(0, 0, 0), 0);
+  EXPECT_DOUBLE_EQ(set.percentile(0, 0, 100), 100);
   const int bits = HistogramSet::precision_for_budget(1000, 1'000'000, 1000 * 600 * 4);
-  EXPECT_LE(1000 * HistogramSet(1, 1'000'000, bits).bins() * 16, 1000u * 600 * 4);
+  EXPECT_LE(1000 * HistogramSet(1, 1, 1'000'000, bits).bins() * 16, 1000u * 600 * 4);
   EXPECT_GE(bits, 3);
-  EXPECT_THROW(HistogramSet(1, 10, 0), std::invalid_argument);
+  EXPECT_THROW(HistogramSet(1, 1, 10, 0), std::invalid_argument);
+  EXPECT_THROW(HistogramSet(1, 0, 10, 3), std::invalid_argument);
+}
+
+TEST(HistogramSet, RunsOfDaysCountAsTheirDaysOneByOne) {
+  // Two replications of a 6-day series, counted as runs in one set and day by day in the other:
+  // [5, 5, 5, 200, 200, 7] and [0, 300, 300, 300, 300, 300].
+  HistogramSet runs(2, 6, 1000, 4), days(2, 6, 1000, 4);
+  runs.add_run(1, 0, 3, 5);
+  runs.add_run(1, 3, 5, 200);
+  runs.add_run(1, 5, 6, 7);
+  runs.add_run(1, 0, 1, 0);
+  runs.add_run(1, 1, 6, 300);
+  runs.add_run(1, 2, 2, 999);  // an empty run counts nothing
+  const std::vector<std::vector<std::int64_t>> series{{5, 5, 5, 200, 200, 7}, {0, 300, 300, 300, 300, 300}};
+  for (const auto& values : series) {
+    for (std::size_t d = 0; d < values.size(); ++d) days.add(1, d, values[d]);
+  }
+  const double ps[] = {10, 50, 90};
+  EXPECT_EQ(runs.day_statistics(1, ps), days.day_statistics(1, ps));
+  for (std::size_t d = 0; d < 6; ++d) {
+    EXPECT_EQ(runs.count(1, d), 2u) << d;
+    EXPECT_EQ(runs.count(0, d), 0u) << d;
+    // Two values: the mean and the median are their midpoint (exact bins below 16, sums kept above).
+    const double mid = (static_cast<double>(series[0][d]) + static_cast<double>(series[1][d])) / 2;
+    EXPECT_DOUBLE_EQ(runs.mean(1, d), mid) << d;
+    EXPECT_DOUBLE_EQ(runs.percentile(1, d, 50), mid) << d;
+    EXPECT_TRUE(std::isnan(runs.percentile(0, d, 50))) << d;
+  }
+  // Day 3: values 200 and 300; P10 = 200 + 0.1 x 100.
+  EXPECT_DOUBLE_EQ(runs.percentile(1, 3, 10), 210);
+}
+
+TEST(HistogramSet, DayStatisticsEqualSingleSeriesQueriesForUnsortedPercentiles) {
+  HistogramSet set(1, 3, 100'000, 5);
+  std::uint64_t x = 99;
+  for (int r = 0; r < 400; ++r) {
+    for (std::size_t d = 0; d < 3; ++d) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      set.add(0, d, static_cast<std::int64_t>((x >> 33) % (20'000 * (d + 1))));
+    }
+  }
+  const double ps[] = {90, 10, 50, 0, 100};
+  const std::vector<double> all = set.day_statistics(0, ps);
+  ASSERT_EQ(all.size(), 3u * 6);
+  for (std::size_t d = 0; d < 3; ++d) {
+    for (std::size_t i = 0; i < 5; ++i) EXPECT_EQ(all[d * 6 + i], set.percentile(0, d, ps[i])) << d << ' ' << i;
+    EXPECT_EQ(all[d * 6 + 5], set.mean(0, d));
+    EXPECT_LE(all[d * 6 + 1], all[d * 6 + 2]);  // P10 <= P50 <= P90
+    EXPECT_LE(all[d * 6 + 2], all[d * 6 + 0]);
+  }
 }
 
 }  // namespace

@@ -135,11 +135,11 @@ TEST(Sweep, BandsBracketTheMedianAndMatchExactPercentilesForSmallCounts) {
   const Scenario scenario = load(kSmall);
   const SweepResult result = sweep(scenario, 100, 2);
   ASSERT_TRUE(result.bands);
-  const std::size_t last_powered = (0 * kBandStateCount + 0) * static_cast<std::size_t>(result.days) +
-                                   static_cast<std::size_t>(result.days - 1);
-  const double p10 = result.bands->percentile(last_powered, 10);
-  const double p50 = result.bands->percentile(last_powered, 50);
-  const double p90 = result.bands->percentile(last_powered, 90);
+  const std::size_t powered = 0 * kBandStateCount + 0;  // owner a, kBandStates[0] = powered
+  const auto last_day = static_cast<std::size_t>(result.days - 1);
+  const double p10 = result.bands->percentile(powered, last_day, 10);
+  const double p50 = result.bands->percentile(powered, last_day, 50);
+  const double p90 = result.bands->percentile(powered, last_day, 90);
   EXPECT_LE(p10, p50);
   EXPECT_LE(p50, p90);
   // Owner a's powered count on the last day is final_powered: the band agrees within its accuracy.

@@ -1,13 +1,18 @@
-// Bounded-memory percentiles of many integer series over Monte Carlo replications (the daily bands).
+// Bounded-memory percentiles of many daily integer series over Monte Carlo replications (the bands).
 //
-// A HistogramSet holds, for each of `series` non-negative integer series (e.g. owner x state x day), a
-// log-linear histogram: values below 2^k are counted exactly (bin width 1); above, each octave
+// A HistogramSet holds, for each of `groups` x `days` non-negative integer series (e.g. (owner, state)
+// x day), a log-linear histogram: values below 2^k are counted exactly (bin width 1); above, each octave
 // [2^e, 2^(e+1)) is split into 2^(k-1) equal bins, so a bin's width is at most 1/2^(k-1) of its lower
 // edge. Each bin also keeps the sum of its values, and a percentile reads a bin as the mean of the values
 // in it: exact whenever a bin holds one distinct value (the common case of a count that is the same in
 // many replications), and always within a relative 2^-k of the exact percentile. k ("precision bits") is
-// chosen by the caller to fit a memory budget; memory is series x bins(max_value) x 12 bytes and does not
-// grow with the number of replications.
+// chosen by the caller to fit a memory budget; memory is groups x days x bins(max_value) x 16 bytes and
+// does not grow with the number of replications.
+//
+// A replication's series is piecewise constant over the days, so it is counted a run of days at a time
+// (add_run): the histograms store, per group and bin, differences along the days (+1 where a run starts,
+// -1 after it ends), which makes counting a run two updates however long it is; the statistics sum the
+// differences back. Bins are the outer index and days the inner one, so both are sequential in memory.
 //
 // Counting is order-independent (integer additions), so sets filled by any number of threads and merged
 // in any order give identical percentiles: a sweep's bands do not depend on --threads.
@@ -16,38 +21,52 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace poweron {
 
 class HistogramSet {
  public:
-  /// `series` histograms over values 0..max_value with `precision_bits` k in [1, 16].
-  HistogramSet(std::size_t series, std::int64_t max_value, int precision_bits);
+  /// `groups` x `days` histograms over values 0..max_value with `precision_bits` k in [1, 16]
+  /// (std::invalid_argument otherwise, or for days < 1). The memory is advised into huge pages.
+  HistogramSet(std::size_t groups, std::size_t days, std::int64_t max_value, int precision_bits);
 
-  /// The largest k in [min_bits, 7] whose memory fits `budget_bytes`, or min_bits when none fits.
+  /// The largest k in [min_bits, 7] whose memory for `series` (groups x days) histograms fits
+  /// `budget_bytes`, or min_bits when none fits.
   static int precision_for_budget(std::size_t series, std::int64_t max_value, std::size_t budget_bytes,
                                   int min_bits = 3);
 
-  /// Counts `value` for `series`; values are clamped into [0, max_value].
-  void add(std::size_t series, std::int64_t value) {
+  /// Counts `value` once for each day in [first_day, end_day) of `group`; values are clamped into
+  /// [0, max_value]. REQUIRES: first_day <= end_day <= days.
+  void add_run(std::size_t group, std::size_t first_day, std::size_t end_day, std::int64_t value) {
+    if (first_day >= end_day) return;
     const std::int64_t v = value < 0 ? 0 : (value > max_value_ ? max_value_ : value);
-    Cell& cell = cells_[series * bins_ + bin_of(v)];
-    ++cell.count;
-    cell.sum += v;
+    Cell* row = cells_.data() + (group * bins_ + bin_of(v)) * days_;
+    ++row[first_day].count;
+    row[first_day].sum += v;
+    if (end_day < days_) {
+      --row[end_day].count;
+      row[end_day].sum -= v;
+    }
   }
-  /// Adds another set of the same shape (same series, max_value and precision).
+  /// Counts `value` for day `day` of `group`.
+  void add(std::size_t group, std::size_t day, std::int64_t value) { add_run(group, day, day + 1, value); }
+  /// Adds another set of the same shape (std::invalid_argument otherwise).
   void merge(const HistogramSet& other);
 
-  /// Replications counted for `series`.
-  std::uint64_t count(std::size_t series) const;
-  /// Exact mean of the values counted for `series` (NaN when none).
-  double mean(std::size_t series) const;
-  /// The p-th percentile (p in [0, 100]) by linear interpolation between closest ranks (R type 7), each
-  /// order statistic read as the mean of the values in its bin. NaN when empty.
-  double percentile(std::size_t series, double p) const;
+  /// For every day of `group`: the percentiles `ps` (each in [0, 100]) by linear interpolation between
+  /// closest ranks (R type 7), each order statistic read as the mean of the values in its bin, then the
+  /// exact mean; out[day * (ps.size() + 1) + i]. NaN for a day with nothing counted.
+  std::vector<double> day_statistics(std::size_t group, std::span<const double> ps) const;
 
-  std::size_t series() const;
+  /// Single-series queries (each sums a group's differences; for tests and small uses).
+  std::uint64_t count(std::size_t group, std::size_t day) const;
+  double mean(std::size_t group, std::size_t day) const;
+  double percentile(std::size_t group, std::size_t day, double p) const;
+
+  std::size_t groups() const { return groups_; }
+  std::size_t days() const { return days_; }
   std::size_t bins() const { return bins_; }
   int precision_bits() const { return precision_bits_; }
   /// Largest relative error of a reported percentile against the exact one: 2^-k (0 below 2^k).
@@ -65,16 +84,18 @@ class HistogramSet {
   double bin_middle(std::size_t bin) const;
 
  private:
+  std::size_t groups_ = 0;
+  std::size_t days_ = 0;
   std::size_t bins_ = 0;
   std::int64_t max_value_ = 0;
   int precision_bits_ = 0;
   std::int64_t exact_limit_ = 0;  ///< 2^k
-  /// A bin's count beside the sum of its values, so that counting touches one cache line.
+  /// Differences along the days of a bin's count and of the sum of its values (see the file comment).
   struct Cell {
     std::int64_t sum = 0;
-    std::uint64_t count = 0;
+    std::int64_t count = 0;
   };
-  std::vector<Cell> cells_;  ///< series x bins
+  std::vector<Cell> cells_;  ///< [(group * bins + bin) * days + day]
 };
 
 }  // namespace poweron

@@ -78,10 +78,17 @@ class RandomStream {
   /// REQUIRES: n >= 0 and 0 <= p <= 1 (else std::invalid_argument naming the value). n = 0, p = 0 give 0;
   /// p = 1 gives n.
   std::int64_t binomial(std::int64_t n, double p);
+  /// binomial's inversion branch with its starting mass (1 - p)^n given, so that a caller drawing many
+  /// variates with the same (n, p) computes it once: equals binomial(n, p) exactly when
+  /// REQUIRES: 0 < p <= 1/2, n p < 10 and zero_mass == binomial_zero_mass(n, p).
+  std::int64_t binomial_inversion(std::int64_t n, double p, double zero_mass);
 
  private:
   std::uint64_t state_;
 };
+
+/// (1 - p)^n as binomial's inversion computes it: detmath::exp(n * detmath::log1p(-p)).
+double binomial_zero_mass(std::int64_t n, double p);
 
 /// Deterministic elementary and special functions (see the file comment). Accuracy is stated per function;
 /// tests compare each against the C library.

@@ -117,6 +117,9 @@ class KeyedSampler final : public InputSampler {
 
   /// The replication seed this sampler draws with.
   std::uint64_t seed() const { return seed_; }
+  /// Draws from now on as KeyedSampler(plan, seed) would; caches that do not depend on the seed are
+  /// kept, so that a worker running many replications reuses one sampler.
+  void reseed(std::uint64_t seed);
 
  private:
   std::uint64_t key_for_hash(std::uint64_t address_hash) const;
@@ -126,6 +129,14 @@ class KeyedSampler final : public InputSampler {
   std::uint64_t seed_;
   std::uint64_t seed_mix_;        ///< mix64(seed + gamma), the seed half of every stream key
   std::vector<double> scratch_;   ///< 2 * max_group_size: normals, then correlated values
+  /// Per failure rate p (a few: one per site at most), binomial_zero_mass(n, p) by n (NaN: not computed
+  /// yet): burn-in draws repeat a few (n, p) pairs thousands of times, and the exp and log of the mass
+  /// dominated the draw.
+  struct ZeroMasses {
+    double p = 0;
+    std::vector<double> by_n;
+  };
+  std::vector<ZeroMasses> zero_masses_;
 };
 
 }  // namespace poweron

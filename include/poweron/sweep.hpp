@@ -61,8 +61,8 @@ struct SweepResult {
   /// values[r * column_count + column]; target dates as Dates (NaN = never reached).
   std::vector<double> values;
 
-  /// Bands: series (row, state k of kBandStates, day d) = (row * kBandStateCount + k) * days + d, rows as
-  /// above (owners then `all`). Null when not collected.
+  /// Bands: group row * kBandStateCount + k (state k of kBandStates), one series per day, rows as above
+  /// (owners then `all`). Null when not collected.
   std::shared_ptr<HistogramSet> bands;
   std::int64_t days = 0;  ///< E + 1
 
