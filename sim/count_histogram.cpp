@@ -44,12 +44,16 @@ int HistogramSet::precision_for_budget(std::size_t series, std::int64_t max_valu
   return min_bits;
 }
 
-void HistogramSet::merge(const HistogramSet& other) {
+void HistogramSet::merge(const HistogramSet& other, std::size_t first_group, std::size_t end_group) {
   if (other.groups_ != groups_ || other.days_ != days_ || other.bins_ != bins_ ||
       other.precision_bits_ != precision_bits_) {
     throw std::invalid_argument("HistogramSet::merge: sets of different shapes");
   }
-  for (std::size_t i = 0; i < cells_.size(); ++i) {
+  if (first_group > end_group || end_group > groups_) {
+    throw std::invalid_argument("HistogramSet::merge: groups out of range");
+  }
+  const std::size_t group_cells = bins_ * days_;
+  for (std::size_t i = first_group * group_cells; i < end_group * group_cells; ++i) {
     cells_[i].count += other.cells_[i].count;
     cells_[i].sum += other.cells_[i].sum;
   }

@@ -14,17 +14,28 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-void check_indices(const Scenario& scenario, const StateChange& c) {
-  const bool owner_ok = c.owner >= 0 && static_cast<std::size_t>(c.owner) < scenario.owners.size();
-  const bool sku_ok = c.sku >= 0 && static_cast<std::size_t>(c.sku) < scenario.skus.size();
-  const bool site_ok = is_site_state(c.state)
-                           ? c.site >= 0 && static_cast<std::size_t>(c.site) < scenario.sites.size()
-                           : c.site == -1;
-  if (!owner_ok || !sku_ok || !site_ok) {
-    throw InternalError("state change with an invalid index: owner " + std::to_string(c.owner) + ", site " +
-                        std::to_string(c.site) + ", sku " + std::to_string(c.sku) + ", state " +
-                        std::string(to_string(c.state)));
-  }
+/// The index ranges a change may use, counted once per pass rather than per change.
+struct IndexLimits {
+  std::int64_t owners;
+  std::int64_t skus;
+  std::int64_t sites;
+  explicit IndexLimits(const Scenario& scenario)
+      : owners(static_cast<std::int64_t>(scenario.owners.size())),
+        skus(static_cast<std::int64_t>(scenario.skus.size())),
+        sites(static_cast<std::int64_t>(scenario.sites.size())) {}
+};
+
+[[gnu::noinline, gnu::cold]] void throw_bad_indices(const StateChange& c) {
+  throw InternalError("state change with an invalid index: owner " + std::to_string(c.owner) + ", site " +
+                      std::to_string(c.site) + ", sku " + std::to_string(c.sku) + ", state " +
+                      std::string(to_string(c.state)));
+}
+
+void check_indices(const IndexLimits& limits, const StateChange& c) {
+  const bool owner_ok = c.owner >= 0 && c.owner < limits.owners;
+  const bool sku_ok = c.sku >= 0 && c.sku < limits.skus;
+  const bool site_ok = is_site_state(c.state) ? c.site >= 0 && c.site < limits.sites : c.site == -1;
+  if (!owner_ok || !sku_ok || !site_ok) [[unlikely]] throw_bad_indices(c);
 }
 
 std::int32_t sku_index(const Scenario& scenario, const std::string& id) {
@@ -104,11 +115,23 @@ RunMetrics compute_metrics(const Scenario& scenario, const std::vector<StateChan
   }
   std::vector<std::int64_t> increments(target_count * columns, 0);
 
+  // Consecutive changes mostly share their time: snap it (and find its day column) once per time.
+  double last_time = std::numeric_limits<double>::quiet_NaN();  // equal to no time
+  double t = 0;
+  double days_left = 0;
+  std::size_t column = 0;
+  const IndexLimits limits(scenario);
   for (const StateChange& c : changes) {
-    check_indices(scenario, c);
-    const double t = snap_time(c.time);
+    check_indices(limits, c);
+    if (!(c.time == last_time)) {
+      last_time = c.time;
+      t = snap_time(c.time);
+      days_left = horizon - std::max(t, 0.0);
+      // day_column(t, last_day) (timeline.hpp), with the inline day_of.
+      column = t >= horizon ? 0 : static_cast<std::size_t>(t < 0 ? 0 : std::min(day_of(t), last_day));
+    }
     if (t >= horizon) continue;
-    const double gpu_days = static_cast<double>(c.delta) * (horizon - std::max(t, 0.0));
+    const double gpu_days = static_cast<double>(c.delta) * days_left;
     const auto owner = static_cast<std::size_t>(c.owner);
     const auto sku = static_cast<std::size_t>(c.sku);
     auto& m = base[owner];
@@ -119,8 +142,6 @@ RunMetrics compute_metrics(const Scenario& scenario, const std::vector<StateChan
         powered_pue_days[owner * skus + sku] += gpu_days * scenario.sites[static_cast<std::size_t>(c.site)].pue;
         final_powered[owner] += c.delta;
         if (first_target[owner] != first_target[owner + 1]) {
-          // day_column(t, last_day) (timeline.hpp), with the inline day_of.
-          const auto column = static_cast<std::size_t>(t < 0 ? 0 : std::min(day_of(t), last_day));
           for (std::size_t i = first_target[owner]; i < first_target[owner + 1]; ++i) {
             if (target_sku[i] < 0 || target_sku[i] == c.sku) increments[i * columns + column] += c.delta;
           }

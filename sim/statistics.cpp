@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <utility>
 
 namespace poweron {
 namespace {
@@ -45,35 +46,44 @@ MeanSpread mean_spread(const std::vector<double>& values) {
 }
 
 std::vector<double> average_ranks(const std::vector<double>& values) {
-  std::vector<std::size_t> order(values.size());
-  std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+  // Tied values share their average rank, so the order among ties is irrelevant: an unstable sort of
+  // (value, index) pairs, contiguous in memory, gives the same ranks as any other sort.
+  std::vector<std::pair<double, std::size_t>> order(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) order[i] = {values[i], i};
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<double> ranks(values.size());
   for (std::size_t i = 0; i < order.size();) {
     std::size_t j = i + 1;
-    while (j < order.size() && values[order[j]] == values[order[i]]) ++j;
+    while (j < order.size() && order[j].first == order[i].first) ++j;
     const double rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2.0;  // average of i+1..j
-    for (std::size_t k = i; k < j; ++k) ranks[order[k]] = rank;
+    for (std::size_t k = i; k < j; ++k) ranks[order[k].second] = rank;
     i = j;
   }
   return ranks;
 }
 
+CenteredSeries centered(const std::vector<double>& values) {
+  CenteredSeries out;
+  const double mean = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+  out.deviations.resize(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    out.deviations[i] = values[i] - mean;
+    out.sum_squares += out.deviations[i] * out.deviations[i];
+  }
+  return out;
+}
+
+double pearson(const CenteredSeries& x, const CenteredSeries& y) {
+  if (x.deviations.size() != y.deviations.size() || x.deviations.size() < 2) return kNaN;
+  if (x.sum_squares == 0 || y.sum_squares == 0) return kNaN;
+  double sxy = 0;
+  for (std::size_t i = 0; i < x.deviations.size(); ++i) sxy += x.deviations[i] * y.deviations[i];
+  return sxy / std::sqrt(x.sum_squares * y.sum_squares);
+}
+
 double pearson(const std::vector<double>& x, const std::vector<double>& y) {
   if (x.size() != y.size() || x.size() < 2) return kNaN;
-  const double n = static_cast<double>(x.size());
-  const double mean_x = std::accumulate(x.begin(), x.end(), 0.0) / n;
-  const double mean_y = std::accumulate(y.begin(), y.end(), 0.0) / n;
-  double sxy = 0, sxx = 0, syy = 0;
-  for (std::size_t i = 0; i < x.size(); ++i) {
-    const double dx = x[i] - mean_x;
-    const double dy = y[i] - mean_y;
-    sxy += dx * dy;
-    sxx += dx * dx;
-    syy += dy * dy;
-  }
-  if (sxx == 0 || syy == 0) return kNaN;
-  return sxy / std::sqrt(sxx * syy);
+  return pearson(centered(x), centered(y));
 }
 
 double spearman(const std::vector<double>& x, const std::vector<double>& y) {

@@ -21,6 +21,7 @@
 #include "poweron/result.hpp"
 #include "poweron/sampling.hpp"
 #include "poweron/date.hpp"
+#include "parallel_chunks.hpp"
 
 namespace poweron {
 namespace {
@@ -113,12 +114,20 @@ void add_bands(const SweepPlan& plan, WorkerState& state) {
     }
     run.value += delta;
   };
+  // Consecutive changes mostly share their time: find its day column once per time.
+  double last_time = std::numeric_limits<double>::quiet_NaN();  // equal to no time
+  bool past_horizon = false;
+  std::size_t column = 0;
   for (const StateChange& c : state.trace.changes) {
     const int k = plan.band_of_state[static_cast<std::size_t>(c.state)];
     if (k < 0) continue;
-    const double t = snap_time(c.time);
-    if (t >= horizon) continue;
-    const auto column = static_cast<std::size_t>(t < 0 ? 0 : std::min(day_of(t), last_day));
+    if (!(c.time == last_time)) {
+      last_time = c.time;
+      const double t = snap_time(c.time);
+      past_horizon = t >= horizon;
+      column = past_horizon ? 0 : static_cast<std::size_t>(t < 0 ? 0 : std::min(day_of(t), last_day));
+    }
+    if (past_horizon) continue;
     const std::int32_t owner = is_site_state(c.state) ? plan.site_owner[static_cast<std::size_t>(c.site)] : c.owner;
     if (owner < 0 || static_cast<std::size_t>(owner) >= owners) {
       throw InternalError("sweep: state change of an invalid owner or site index");
@@ -254,6 +263,7 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
 
   const int threads = static_cast<int>(std::min<std::int64_t>(resolve_thread_count(options.threads),
                                                               (options.runs + kChunk - 1) / kChunk));
+  result.threads = resolve_thread_count(options.threads);
   const std::size_t band_series = plan.rows * kBandStateCount * static_cast<std::size_t>(plan.days);
   if (options.bands) {
     plan.band_max = total_chips(scenario);
@@ -297,9 +307,14 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
   for (std::thread& thread : pool) thread.join();
   if (failure) std::rethrow_exception(failure);
 
-  // Integer sums: the merge order cannot change the result.
+  // Integer sums: the merge order cannot change the result. The band sets are large: their groups are
+  // merged by the threads in parallel.
+  if (options.bands) {
+    parallel_chunks(states[0].bands->groups(), threads, [&](std::size_t begin, std::size_t end) {
+      for (std::size_t t = 1; t < states.size(); ++t) states[0].bands->merge(*states[t].bands, begin, end);
+    });
+  }
   for (std::size_t t = 1; t < states.size(); ++t) {
-    if (options.bands) states[0].bands->merge(*states[t].bands);
     for (std::size_t i = 0; i < result.critical_counts.size(); ++i) {
       states[0].critical_counts[i] += states[t].critical_counts[i];
     }

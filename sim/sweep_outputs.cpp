@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 #include <limits>
 
+#include "parallel_chunks.hpp"
 #include "poweron/csv_writer.hpp"
 #include "poweron/metrics.hpp"
 #include "poweron/statistics.hpp"
@@ -105,10 +107,10 @@ std::string bands_csv(const Scenario& scenario, const SweepResult& result) {
   const HistogramSet& bands = *result.bands;
   constexpr double kPercentiles[] = {10, 50, 90};
   constexpr std::size_t kWidth = std::size(kPercentiles) + 1;  // then the mean
-  std::vector<std::vector<double>> statistics;  // per group (row, state k), as day_statistics
-  for (std::size_t group = 0; group < bands.groups(); ++group) {
-    statistics.push_back(bands.day_statistics(group, kPercentiles));
-  }
+  std::vector<std::vector<double>> statistics(bands.groups());  // per group (row, state k), as day_statistics
+  parallel_chunks(bands.groups(), result.threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t group = begin; group < end; ++group) statistics[group] = bands.day_statistics(group, kPercentiles);
+  });
   for (std::int64_t d = 0; d < result.days; ++d) {
     const std::string date = format_date(static_cast<Date>(scenario.start + d));
     for (std::size_t row = 0; row < result.row_names.size(); ++row) {
@@ -150,21 +152,31 @@ std::string sensitivity_csv(const SweepResult& result) {
   csv.end_row();
   const std::int64_t kept = result.inputs_kept;
   if (kept < 2) return csv.text();
-  // Rank every input and every metric column once; Spearman is then a Pearson of ranks.
-  std::vector<std::vector<double>> metric_ranks;
+  // Rank every input and every metric column once; Spearman is then a Pearson of ranks, each side
+  // centred once. Inputs are independent: their ranks and correlations are split over the threads.
+  std::vector<CenteredSeries> metric_ranks;
   for (std::size_t row = 0; row < result.row_names.size(); ++row) {
     for (std::size_t m = 0; m < result.metric_names[row].size(); ++m) {
-      metric_ranks.push_back(average_ranks(ranked_column(result, row, m, kept)));
+      metric_ranks.push_back(centered(average_ranks(ranked_column(result, row, m, kept))));
     }
   }
-  for (std::size_t i = 0; i < result.input_addresses.size(); ++i) {
-    const auto first = result.input_values.begin() + static_cast<std::ptrdiff_t>(i * static_cast<std::size_t>(kept));
-    const std::vector<double> input_ranks = average_ranks(std::vector<double>(first, first + kept));
+  const std::size_t inputs = result.input_addresses.size();
+  std::vector<double> correlation(inputs * metric_ranks.size());  // [input][column]
+  parallel_chunks(inputs, result.threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto first = result.input_values.begin() + static_cast<std::ptrdiff_t>(i * static_cast<std::size_t>(kept));
+      const CenteredSeries input_ranks = centered(average_ranks(std::vector<double>(first, first + kept)));
+      for (std::size_t column = 0; column < metric_ranks.size(); ++column) {
+        correlation[i * metric_ranks.size() + column] = pearson(input_ranks, metric_ranks[column]);
+      }
+    }
+  });
+  for (std::size_t i = 0; i < inputs; ++i) {
     std::size_t column = 0;
     for (std::size_t row = 0; row < result.row_names.size(); ++row) {
       for (std::size_t m = 0; m < result.metric_names[row].size(); ++m, ++column) {
         csv.field(result.input_addresses[i]).field(result.row_names[row]).field(result.metric_names[row][m]);
-        append_statistic(csv, pearson(input_ranks, metric_ranks[column]), false);
+        append_statistic(csv, correlation[i * metric_ranks.size() + column], false);
         csv.end_row();
       }
     }
@@ -188,9 +200,15 @@ std::string criticality_csv(const Scenario& scenario, const SweepResult& result)
 
 std::vector<std::string> write_sweep_outputs(const std::filesystem::path& folder, const Scenario& scenario,
                                              const SweepResult& result) {
-  CsvFileWriter replications(folder / "replications.csv");
-  emit_replications(replications, result);
-  replications.commit();
+  // replications.csv, the largest, streams to its file on a second thread while this one builds the
+  // others (whose builders split their own work over result.threads); a failure of either reaches the
+  // caller, and the future's destructor waits for the second thread before this frame unwinds.
+  std::future<void> replications_written =
+      std::async(result.threads > 1 ? std::launch::async : std::launch::deferred, [&] {
+        CsvFileWriter replications(folder / "replications.csv");
+        emit_replications(replications, result);
+        replications.commit();
+      });
   std::vector<std::string> names = {"replications.csv"};
   const std::vector<std::pair<std::string, std::string>> files = {
       {"summary.csv", summary_csv(result)},
@@ -203,6 +221,7 @@ std::vector<std::string> write_sweep_outputs(const std::filesystem::path& folder
     write_file_atomic(folder / name, text);
     names.push_back(name);
   }
+  replications_written.get();
   return names;
 }
 

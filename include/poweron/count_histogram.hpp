@@ -53,7 +53,9 @@ class HistogramSet {
   /// Counts `value` for day `day` of `group`.
   void add(std::size_t group, std::size_t day, std::int64_t value) { add_run(group, day, day + 1, value); }
   /// Adds another set of the same shape (std::invalid_argument otherwise).
-  void merge(const HistogramSet& other);
+  void merge(const HistogramSet& other) { merge(other, 0, groups_); }
+  /// As merge(), for groups [first_group, end_group) only, so that threads can merge disjoint parts.
+  void merge(const HistogramSet& other, std::size_t first_group, std::size_t end_group);
 
   /// For every day of `group`: the percentiles `ps` (each in [0, 100]) by linear interpolation between
   /// closest ranks (R type 7), each order statistic read as the mean of the values in its bin, then the

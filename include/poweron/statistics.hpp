@@ -32,6 +32,16 @@ std::vector<double> average_ranks(const std::vector<double>& values);
 /// Pearson correlation of x and y. NaN when the sizes differ, n < 2, or either side is constant.
 double pearson(const std::vector<double>& x, const std::vector<double>& y);
 
+/// One side of a Pearson correlation: a series' deviations from its mean and their sum of squares,
+/// computed once when the series is correlated with many others.
+struct CenteredSeries {
+  std::vector<double> deviations;
+  double sum_squares = 0;
+};
+CenteredSeries centered(const std::vector<double>& values);
+/// pearson(x, y) of the series behind two centred ones, bit for bit the same value.
+double pearson(const CenteredSeries& x, const CenteredSeries& y);
+
 /// Spearman rank correlation of x and y (Pearson correlation of their average ranks). NaN when the
 /// sizes differ, n < 2, or either side is constant.
 double spearman(const std::vector<double>& x, const std::vector<double>& y);

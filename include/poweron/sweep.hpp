@@ -51,6 +51,7 @@ inline constexpr std::array<ChipState, kBandStateCount> kBandStates = {
 
 struct SweepResult {
   std::int64_t runs = 0;
+  int threads = 1;  ///< threads the sweep ran on; its output stages use as many
   std::vector<std::uint64_t> seeds;  ///< per replication
   /// Metric rows: owners (scenario order) then `all`; names per row as metric_names(scenario, row).
   std::vector<std::string> row_names;
