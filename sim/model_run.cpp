@@ -347,6 +347,11 @@ void ModelRun::on_rma_return(std::int32_t index) {
 void ModelRun::log_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state,
                           std::int64_t delta) {
   append_in_huge_pages(trace_.changes, StateChange{now_, owner, site, sku, state, delta});
+  if (options_.check_invariants) count_change(owner, site, sku, state, delta);
+}
+
+void ModelRun::count_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state,
+                            std::int64_t delta) {
   const auto skus = static_cast<std::size_t>(layout_.sku_count);
   const auto s = static_cast<std::size_t>(state);
   std::int64_t* count = nullptr;
@@ -354,14 +359,14 @@ void ModelRun::log_change(std::int32_t owner, std::int32_t site, std::int32_t sk
     count = &owner_counts_[(static_cast<std::size_t>(owner) * skus + static_cast<std::size_t>(sku)) * 4 + s];
   } else {
     count = &site_counts_[(static_cast<std::size_t>(site) * skus + static_cast<std::size_t>(sku)) * 5 + s - 4];
-    if (options_.check_invariants && !site_touched_[static_cast<std::size_t>(site)]) {
+    if (!site_touched_[static_cast<std::size_t>(site)]) {
       site_touched_[static_cast<std::size_t>(site)] = 1;
       touched_sites_.push_back(site);
     }
   }
   *count += delta;
   sku_totals_[static_cast<std::size_t>(sku)] += delta;
-  if (options_.check_invariants && *count < 0) {
+  if (*count < 0) {
     fail(std::string("negative count of ") + std::string(to_string(state)) + " chips of sku " +
          scenario_.skus[static_cast<std::size_t>(sku)].id + " for owner " +
          scenario_.owners[static_cast<std::size_t>(owner)].id +

@@ -6,8 +6,8 @@
 //   - a Placement is chips of one lot placed together at a site, waiting in its FCFS queue;
 //   - a Job is k equal chunks of one placement started together by k crews (install, then burn-in);
 //   - a PowerGroup (power_allocation.hpp) is chips that finished burn-in together.
-// Every change of a chip count goes through log_change, which appends to the StateChange log and keeps
-// the counts used by the invariant checks. model_run.cpp holds the run loop, logging, checks and the
+// Every change of a chip count goes through log_change, which appends to the StateChange log and, when
+// invariants are checked, keeps the counts the checks use. model_run.cpp holds the run loop, logging, checks and the
 // events; site_process.cpp holds the per-instant site processes (placement, crews, power).
 #pragma once
 
@@ -107,6 +107,7 @@ class ModelRun {
   void on_burn_in_end(std::int32_t job);
   void on_rma_return(std::int32_t parcel);
   void log_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state, std::int64_t delta);
+  void count_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state, std::int64_t delta);
   void move(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState from, ChipState to, std::int64_t n);
   void record(EventKind kind, std::int32_t owner, std::int32_t site, std::int32_t lot, std::int64_t gpus);
   void check_instant();
