@@ -240,6 +240,21 @@ TEST(BinomialTest, RejectionNearThreshold) { check_binomial(40, 0.25, 13); } // 
 TEST(BinomialTest, MirroredHighP) { check_binomial(30, 0.9, 14); }          // n (1-p) = 3: mirrored
 TEST(BinomialTest, LargeNSmallP) { check_binomial(1000000, 2e-6, 15); }      // n p = 2: inversion
 
+TEST(BinomialTest, InversionWithAGivenZeroMassEqualsTheFullDraw) {
+  // binomial_inversion is binomial's own branch for n p < 10 (p <= 1/2): same stream, same variate.
+  for (const double p : {0.001, 0.015, 0.2, 0.5}) {
+    for (const std::int64_t n : {1, 7, 64, 192}) {
+      if (static_cast<double>(n) * p >= 10) continue;
+      for (std::uint64_t key = 1; key <= 50; ++key) {
+        RandomStream a(key);
+        RandomStream b(key);
+        ASSERT_EQ(a.binomial_inversion(n, p, binomial_zero_mass(n, p)), b.binomial(n, p)) << n << ' ' << p;
+      }
+    }
+  }
+  EXPECT_DOUBLE_EQ(binomial_zero_mass(3, 0.5), 0.125);
+}
+
 TEST(BinomialTest, EdgeCasesAndBadInput) {
   RandomStream stream(stream_key(1, "b"));
   EXPECT_EQ(stream.binomial(0, 0.3), 0);

@@ -235,6 +235,33 @@ TEST(SamplingTest, OccursAndBinomialAreKeyed) {
   EXPECT_THROW(a.binomial(-3, 0.5, "x"), std::invalid_argument);
 }
 
+TEST(SamplingTest, CachedBinomialsEqualTheStreamsOwnAndSurviveAReseed) {
+  const auto plan = std::make_shared<const CopulaPlan>(std::vector<Correlation>{});
+  KeyedSampler reused(plan, 1);
+  // Warm the (1 - p)^n cache with other draws, then move to seed 2: every draw must be the fresh
+  // sampler's and the uncached stream's. 17 failure rates (the cache holds 16), p > 1/2 (mirrored),
+  // n p >= 10 (BTRS) and n beyond the cached range take the other paths.
+  std::vector<double> rates;
+  for (int i = 1; i <= 17; ++i) rates.push_back(0.001 * i);
+  rates.push_back(0.9);
+  for (const double p : rates) (void)reused.binomial(128, p, "warm");
+  reused.reseed(2);
+  EXPECT_EQ(reused.seed(), 2u);
+  KeyedSampler fresh(plan, 2);
+  const Distribution d = make(DistKind::kUniform, {0, 1}, "orders.o1.slip_days");
+  EXPECT_EQ(reused.draw(d, "orders.o1.slip_days"), fresh.draw(d, "orders.o1.slip_days"));
+  EXPECT_EQ(reused.occurs(0.5, "risks.r.occurs"), fresh.occurs(0.5, "risks.r.occurs"));
+  for (const double p : rates) {
+    for (const std::int64_t n : {1, 64, 191, 4095, 4096, 20000}) {
+      const std::string address = "orders.o.lots.1.chunks." + std::to_string(n) + ".failures";
+      const std::int64_t expected = RandomStream(stream_key(2, address)).binomial(n, p);
+      EXPECT_EQ(reused.binomial(n, p, address), expected) << n << ' ' << p;
+      EXPECT_EQ(fresh.binomial(n, p, address), expected) << n << ' ' << p;
+      EXPECT_EQ(reused.binomial(n, p, address), expected) << n << ' ' << p;  // now from the cache
+    }
+  }
+}
+
 // Spearman rank correlation of paired samples (no ties in continuous draws).
 double spearman(const std::vector<double>& x, const std::vector<double>& y) {
   auto ranks = [](const std::vector<double>& v) {
