@@ -47,6 +47,14 @@ struct BandRun {
   std::int64_t value = 0;
 };
 
+/// A run of equal days of one band group, ready to be counted.
+struct ClosedRun {
+  std::size_t group;
+  std::size_t first_day;
+  std::size_t end_day;
+  std::int64_t value;
+};
+
 /// What every worker shares, built once.
 struct SweepPlan {
   const Scenario& scenario;
@@ -85,6 +93,7 @@ struct WorkerState {
   std::optional<KeyedSampler> sampler;  ///< reseeded per replication; keeps its seed-free caches
   SimulationTrace trace;
   std::vector<BandRun> band_runs;  ///< per band group (row, state k), the open run of days
+  std::vector<ClosedRun> closed_runs;  ///< one replication's runs, counted together
   ConstructionGraph::Schedule schedule;
 };
 
@@ -98,18 +107,22 @@ void add_bands(const SweepPlan& plan, WorkerState& state) {
   const auto days = static_cast<std::size_t>(plan.days);
   const std::int64_t last_day = plan.days - 1;
   const double horizon = static_cast<double>(plan.days);
-  HistogramSet& bands = *state.bands;
   std::vector<BandRun>& runs = state.band_runs;
   runs.assign(plan.rows * kBandStateCount, BandRun{});
+  std::vector<ClosedRun>& closed = state.closed_runs;
+  closed.clear();
   const std::size_t all_row = owners * kBandStateCount;
+  // Closes the open run of `group` if its value changes on day `run.column` (`value` holds from there).
+  auto close_if_changed = [&](std::size_t group, BandRun& run) {
+    if (run.value == run.run_value) return;
+    if (run.column > run.run_start) closed.push_back({group, run.run_start, run.column, run.run_value});
+    run.run_value = run.value;
+    run.run_start = run.column;
+  };
   auto apply = [&](std::size_t group, std::size_t column, std::int64_t delta) {
     BandRun& run = runs[group];
     if (column > run.column) {  // `value` held on days [run.column, column)
-      if (run.value != run.run_value) {
-        bands.add_run(group, run.run_start, run.column, run.run_value);
-        run.run_value = run.value;
-        run.run_start = run.column;
-      }
+      close_if_changed(group, run);
       run.column = column;
     }
     run.value += delta;
@@ -137,12 +150,19 @@ void add_bands(const SweepPlan& plan, WorkerState& state) {
   }
   for (std::size_t group = 0; group < runs.size(); ++group) {
     BandRun& run = runs[group];
-    if (run.value != run.run_value) {
-      bands.add_run(group, run.run_start, run.column, run.run_value);
-      run.run_value = run.value;
-      run.run_start = run.column;
+    close_if_changed(group, run);
+    closed.push_back({group, run.run_start, days, run.run_value});
+  }
+  // The histogram cells are scattered over a set far larger than the caches: count each run with the
+  // memory of a run a few places ahead already on its way.
+  constexpr std::size_t kPrefetchAhead = 8;
+  HistogramSet& bands = *state.bands;
+  for (std::size_t i = 0; i < closed.size(); ++i) {
+    if (i + kPrefetchAhead < closed.size()) {
+      const ClosedRun& ahead = closed[i + kPrefetchAhead];
+      bands.prefetch_run(ahead.group, ahead.first_day, ahead.end_day, ahead.value);
     }
-    bands.add_run(group, run.run_start, days, run.run_value);
+    bands.add_run(closed[i].group, closed[i].first_day, closed[i].end_day, closed[i].value);
   }
 }
 
