@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <exception>
 #include <filesystem>
+#include <future>
 #include <optional>
 #include <string>
 
@@ -76,22 +77,35 @@ int run_command(const RunArgs& args, std::ostream& out, std::ostream& err) {
   std::optional<KeyedSampler> keyed;
   if (args.sample) keyed.emplace(scenario, seed);
   InputSampler& sampler = keyed ? static_cast<InputSampler&>(*keyed) : point;
+  // The manifest's fields (the SHA-256 of the scenario text among them) do not depend on the run: made on
+  // a thread of their own while the simulation runs.
+  std::future<Manifest> manifest_made = std::async(std::launch::async, [&] {
+    Manifest manifest = base_manifest("run", args.command_line, scenario, args.overrides);
+    manifest.seed = seed;
+    manifest.replications = 1;
+    manifest.sampled = args.sample;
+    return manifest;
+  });
   const ResolvedInputs inputs = resolve_inputs(scenario, sampler);
   const Simulator simulator(scenario);
   RunOptions options;
   options.record_events = true;
   const SimulationTrace trace = simulator.run(inputs, sampler, options);
-  const RunMetrics metrics = compute_metrics(scenario, trace.changes);
+  const double wall_time_seconds = seconds_since(started);  // load + simulation, before the files are written
 
+  // The metrics are only needed for metrics.csv and the summary: computed on a thread of their own while
+  // the two large files are written. (Both futures' destructors wait for their threads on every path.)
+  std::future<RunMetrics> metrics_computed =
+      std::async(std::launch::async, [&] { return compute_metrics(scenario, trace.changes); });
   const std::filesystem::path folder =
       args.out_dir ? std::filesystem::path(*args.out_dir) : std::filesystem::path("out") / folder_name(scenario.name);
-  Manifest manifest = base_manifest("run", args.command_line, scenario, args.overrides);
-  manifest.seed = seed;
-  manifest.replications = 1;
-  manifest.sampled = args.sample;
-  manifest.wall_time_seconds = seconds_since(started);  // load + simulation, before the files are written
+  RunMetrics metrics;
   try {
-    write_run_outputs(folder, scenario, inputs, trace, metrics, manifest, args.step_days);
+    write_trace_files(folder, scenario, inputs, trace, args.step_days);
+    metrics = metrics_computed.get();
+    Manifest manifest = manifest_made.get();
+    manifest.wall_time_seconds = wall_time_seconds;
+    write_summary_files(folder, scenario, metrics, std::move(manifest));
   } catch (const UserError& e) {
     err << "poweron: " << e.what() << '\n';
     return static_cast<int>(e.code());

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -33,25 +34,26 @@ bool needs_quotes(std::string_view field) {
 
 }  // namespace
 
+char* write_number(char* out, double value) {
+  if (std::isnan(value)) return out;
+  if (std::isinf(value)) {
+    const std::string_view text = value > 0 ? "inf" : "-inf";
+    return std::copy(text.begin(), text.end(), out);
+  }
+  if (value == std::trunc(value) && std::fabs(value) <= kMaxExactInteger) {
+    return write_integer(out, static_cast<std::int64_t>(value));  // also turns -0 into 0
+  }
+  return std::to_chars(out, out + kMaxNumberChars, value).ptr;
+}
+
 void append_integer(std::string& out, std::int64_t value) {
-  char buffer[24];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out.append(buffer, result.ptr);
+  char buffer[kMaxIntegerChars];
+  out.append(buffer, write_integer(buffer, value));
 }
 
 void append_number(std::string& out, double value) {
-  if (std::isnan(value)) return;
-  if (std::isinf(value)) {
-    out += value > 0 ? "inf" : "-inf";
-    return;
-  }
-  if (value == std::trunc(value) && std::fabs(value) <= kMaxExactInteger) {
-    append_integer(out, static_cast<std::int64_t>(value));  // also turns -0 into 0
-    return;
-  }
-  char buffer[64];
-  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
-  out.append(buffer, result.ptr);
+  char buffer[kMaxNumberChars];
+  out.append(buffer, write_number(buffer, value));
 }
 
 void append_csv_field(std::string& out, std::string_view field) {

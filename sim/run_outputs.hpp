@@ -1,8 +1,10 @@
 // The output folder of `poweron run` (SPEC 5): timeline.csv, events.csv, metrics.csv, manifest.json.
-// The *_csv functions build the file contents in memory (tested directly); write_run_outputs writes all
-// four atomically, streaming the two large ones (timeline.csv, events.csv: hundreds of MB for a large
-// scenario) through CsvFileWriter with the same bytes, so memory does not grow with the files. Thread-safe:
-// pure functions (apart from the files written).
+// The *_csv functions build the file contents in memory, simply (the reference the files are tested
+// against); write_run_outputs writes all four atomically. The two large files (hundreds of MB for a large
+// scenario) are written with the same bytes by a faster path: cut into chunks of a few MB that two threads
+// format (counts produced column by column from ChangesByColumn and capacity_steps, no series x days
+// arrays) and write in order, so memory does not grow with the files. Thread-safe: pure functions (apart
+// from the files written).
 #pragma once
 
 #include <cstdint>
@@ -40,10 +42,21 @@ std::string format_metric(std::string_view name, double value);
 /// The files of one run, in the order written (manifest.json last).
 inline constexpr const char* kRunOutputFiles[] = {"timeline.csv", "events.csv", "metrics.csv", "manifest.json"};
 
-/// Writes the four files into `folder` (created if needed), each atomically; `manifest.files` is filled
-/// in. events.csv is written on a second thread while timeline.csv is written on the calling one; then
-/// metrics.csv, then manifest.json. Throws UserError (ExitCode::kRuntime) naming the path on an I/O
-/// failure (files already committed stay; manifest.json is written only when all others were).
+/// Writes timeline.csv (rows at timeline_days(E, step_days)) and events.csv into `folder` (created if
+/// needed), each atomically, on the calling thread and one more. The bytes do not depend on the timing.
+/// Throws UserError (ExitCode::kRuntime) naming the path on an I/O failure (timeline.csv's first if both
+/// fail; a file already committed stays, the other leaves no file) and InternalError for a change log
+/// that does not fit the scenario.
+void write_trace_files(const std::filesystem::path& folder, const Scenario& scenario,
+                       const ResolvedInputs& inputs, const SimulationTrace& trace, std::int64_t step_days);
+
+/// Writes metrics.csv, then manifest.json with `manifest.files` filled in, each atomically. Throws as
+/// write_trace_files.
+void write_summary_files(const std::filesystem::path& folder, const Scenario& scenario, const RunMetrics& metrics,
+                         Manifest manifest);
+
+/// The four files of a run: write_trace_files, then write_summary_files (so manifest.json is written only
+/// when all others were).
 void write_run_outputs(const std::filesystem::path& folder, const Scenario& scenario,
                        const ResolvedInputs& inputs, const SimulationTrace& trace, const RunMetrics& metrics,
                        Manifest manifest, std::int64_t step_days);

@@ -6,73 +6,99 @@
 #include "poweron/result.hpp"
 
 namespace poweron {
-namespace {
 
-/// Turns per-day increments into end-of-day counts (column d += column d - 1), whole columns at a time.
-void accumulate_days(DayCounts& counts) {
-  for (Eigen::Index d = 1; d < counts.cols(); ++d) counts.col(d) += counts.col(d - 1);
-}
-
-}  // namespace
-
-std::int64_t day_column(double time, std::int64_t last_day) {
-  if (time < 0) return 0;  // also kBeforeStart (-inf), which day_of cannot convert
-  return std::min(day_of(time), last_day);
-}
-
-namespace {
-
-/// Scatters every change before E + 1 into the column `column_of(day)` gives (or skips it when that is
-/// negative), then accumulates along the columns.
-template <typename ColumnOf>
-DailyCounts scatter_and_accumulate(const Scenario& scenario, const std::vector<StateChange>& changes,
-                                   Eigen::Index columns, ColumnOf column_of) {
+ChangesByColumn::ChangesByColumn(const Scenario& scenario, const std::vector<StateChange>& changes,
+                                 const std::vector<std::int64_t>& days)
+    : changes_(&changes) {
   const std::int64_t last_day = scenario.last_day();
-  const auto owners = static_cast<Eigen::Index>(scenario.owners.size());
-  const auto sites = static_cast<Eigen::Index>(scenario.sites.size());
+  const auto owners = static_cast<std::int64_t>(scenario.owners.size());
+  const auto sites = static_cast<std::int64_t>(scenario.sites.size());
+  site_base_ = scenario.owners.size() * kOwnerStateCount;
+  series_count_ = site_base_ + scenario.sites.size() * kSiteStateCount;
   const double horizon = static_cast<double>(last_day + 1);
+  const std::size_t columns = days.size();
 
-  DailyCounts out;
-  out.owner_states = DayCounts::Zero(owners * kOwnerStateCount, columns);
-  out.site_states = DayCounts::Zero(sites * kSiteStateCount, columns);
-  for (const StateChange& c : changes) {
+  // The column of a change; `columns` for one that is not part of the timeline (at or after E + 1, or
+  // after the last selected day). `cursor` is the column of the previous change: a log in time order
+  // walks forward from it instead of searching.
+  std::size_t cursor = 0;
+  const auto column_of = [&](const StateChange& c) -> std::size_t {
     const double t = snap_time(c.time);
-    if (t >= horizon) continue;
-    const int state = static_cast<int>(c.state);
-    const bool at_site = is_site_state(c.state);
-    if (at_site && (c.site < 0 || c.site >= sites)) {
-      throw InternalError("state change at an invalid site index " + std::to_string(c.site));
+    if (t >= horizon) return columns;
+    if (is_site_state(c.state) ? (c.site < 0 || c.site >= sites) : (c.owner < 0 || c.owner >= owners)) {
+      throw InternalError(is_site_state(c.state)
+                              ? "state change at an invalid site index " + std::to_string(c.site)
+                              : "state change of an invalid owner index " + std::to_string(c.owner));
     }
-    if (!at_site && (c.owner < 0 || c.owner >= owners)) {
-      throw InternalError("state change of an invalid owner index " + std::to_string(c.owner));
+    // day_column(t, last_day) for a snapped 0 <= t < E + 1: snapping again changes nothing, so day_of(t)
+    // is floor(t), i.e. the truncation.
+    const std::int64_t day = t < 0 ? 0 : static_cast<std::int64_t>(t);
+    if (cursor == 0 || days[cursor - 1] < day) {
+      while (cursor < columns && days[cursor] < day) ++cursor;
+      return cursor;
     }
-    const Eigen::Index column = column_of(day_column(t, last_day));
-    if (column < 0) continue;
-    if (at_site) {
-      out.site_states(c.site * kSiteStateCount + (state - kOwnerStateCount), column) += c.delta;
-    } else {
-      out.owner_states(c.owner * kOwnerStateCount + state, column) += c.delta;
+    return static_cast<std::size_t>(std::lower_bound(days.begin(), days.end(), day) - days.begin());
+  };
+
+  // Counts per column (the last entry: changes left out), checking whether the log is in column order.
+  std::vector<std::size_t> per_column(columns + 1, 0);
+  std::size_t previous = 0;
+  for (const StateChange& c : changes) {
+    const std::size_t column = column_of(c);
+    ++per_column[column];
+    in_place_ = in_place_ && column >= previous;
+    previous = column;
+  }
+  column_start_.assign(columns + 1, 0);
+  for (std::size_t j = 0; j < columns; ++j) column_start_[j + 1] = column_start_[j] + per_column[j];
+  if (in_place_) return;
+
+  // Out of order: a stable counting sort of the log positions by column.
+  order_.resize(column_start_[columns]);
+  std::vector<std::size_t> next(column_start_.begin(), column_start_.end() - 1);
+  cursor = 0;
+  for (std::size_t i = 0; i < changes.size(); ++i) {
+    const std::size_t column = column_of(changes[i]);
+    if (column < columns) order_[next[column]++] = i;
+  }
+}
+
+void ChangesByColumn::apply(std::size_t column, std::span<std::int64_t> counts) const {
+  const std::vector<StateChange>& changes = *changes_;
+  const std::size_t begin = column_start_[column];
+  const std::size_t end = column_start_[column + 1];
+  if (in_place_) {
+    for (std::size_t i = begin; i < end; ++i) counts[series_of(changes[i])] += changes[i].delta;
+  } else {
+    for (std::size_t i = begin; i < end; ++i) {
+      const StateChange& c = changes[order_[i]];
+      counts[series_of(c)] += c.delta;
     }
   }
-  accumulate_days(out.owner_states);
-  accumulate_days(out.site_states);
-  return out;
 }
 
-}  // namespace
-
 DailyCounts daily_counts(const Scenario& scenario, const std::vector<StateChange>& changes) {
-  return scatter_and_accumulate(scenario, changes, static_cast<Eigen::Index>(scenario.last_day() + 1),
-                                [](std::int64_t day) { return static_cast<Eigen::Index>(day); });
+  std::vector<std::int64_t> all_days(static_cast<std::size_t>(std::max<std::int64_t>(scenario.last_day() + 1, 0)));
+  for (std::size_t d = 0; d < all_days.size(); ++d) all_days[d] = static_cast<std::int64_t>(d);
+  return daily_counts_at(scenario, changes, all_days);
 }
 
 DailyCounts daily_counts_at(const Scenario& scenario, const std::vector<StateChange>& changes,
                             const std::vector<std::int64_t>& days) {
-  return scatter_and_accumulate(scenario, changes, static_cast<Eigen::Index>(days.size()),
-                                [&](std::int64_t day) -> Eigen::Index {
-                                  const auto it = std::lower_bound(days.begin(), days.end(), day);
-                                  return it == days.end() ? -1 : static_cast<Eigen::Index>(it - days.begin());
-                                });
+  const ChangesByColumn index(scenario, changes, days);
+  const auto columns = static_cast<Eigen::Index>(days.size());
+  const auto owner_rows = static_cast<Eigen::Index>(scenario.owners.size() * kOwnerStateCount);
+  const auto site_rows = static_cast<Eigen::Index>(scenario.sites.size() * kSiteStateCount);
+  DailyCounts out;
+  out.owner_states.resize(owner_rows, columns);
+  out.site_states.resize(site_rows, columns);
+  std::vector<std::int64_t> counts(index.series_count(), 0);
+  for (Eigen::Index j = 0; j < columns; ++j) {
+    index.apply(static_cast<std::size_t>(j), counts);
+    out.owner_states.col(j) = Eigen::Map<const DayCounts>(counts.data(), owner_rows, 1);
+    out.site_states.col(j) = Eigen::Map<const DayCounts>(counts.data() + owner_rows, site_rows, 1);
+  }
+  return out;
 }
 
 DaySeries owner_state_series(const Scenario& scenario, const DailyCounts& counts, std::size_t owner,

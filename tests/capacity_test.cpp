@@ -103,6 +103,41 @@ TEST(Capacity, SelectedDaysEqualTheDailyColumns) {
   EXPECT_EQ(some.power_slots(1, 2), 2400);  // day 6, after the fall
 }
 
+// Steps of capacity_inputs at days 0..9 (hand-derived from the two tests above): site 0 (`power: {}`) and
+// site 2 (unlimited) only at column 0; site 1 where a phase or a power step starts: days 0, 1, 2, 3, 4, 6, 8.
+TEST(Capacity, StepsListWhereEachSiteChanges) {
+  std::vector<std::int64_t> days(10);
+  for (std::size_t d = 0; d < days.size(); ++d) days[d] = static_cast<std::int64_t>(d);
+  const CapacitySteps steps = capacity_steps(capacity_scenario(), capacity_inputs(), days);
+  ASSERT_EQ(steps.steps.size(), 2u + 7u);
+  EXPECT_EQ(steps.unlimited, (std::vector<bool>{false, false, true}));
+  // Column 0: the three sites in order.
+  EXPECT_EQ(steps.steps[0].site, 0u);
+  EXPECT_EQ(steps.steps[0].power_slots, 0);
+  EXPECT_EQ(steps.steps[1].site, 1u);
+  EXPECT_EQ(steps.steps[1].slots, 60);  // initial 10 + p2 (ready before start)
+  EXPECT_EQ(steps.steps[2].site, 2u);
+  EXPECT_EQ(steps.steps[2].power_slots, -1);
+  EXPECT_TRUE(std::isinf(steps.steps[2].supply_mw));
+  const std::size_t columns[] = {1, 2, 3, 4, 6, 8};
+  const std::int64_t slots[] = {60, 160, 160, 190, 190, 190};
+  const std::int64_t power_slots[] = {400, 400, 4400, 4400, 2400, 2800};
+  for (std::size_t k = 0; k < 6; ++k) {
+    const CapacityStep& step = steps.steps[3 + k];
+    EXPECT_EQ(step.site, 1u);
+    EXPECT_EQ(step.column, columns[k]);
+    EXPECT_EQ(step.slots, slots[k]) << "column " << columns[k];
+    EXPECT_EQ(step.power_slots, power_slots[k]) << "column " << columns[k];
+  }
+  // At selected days 0, 5 and 9 a step lands on the first selected day at or after it.
+  const CapacitySteps some = capacity_steps(capacity_scenario(), capacity_inputs(), {0, 5, 9});
+  ASSERT_EQ(some.steps.size(), 3u + 2u);
+  EXPECT_EQ(some.steps[3].column, 1u);  // day 5: after p1, p4 and the grid's 5 MW
+  EXPECT_EQ(some.steps[3].power_slots, 4400);
+  EXPECT_EQ(some.steps[4].column, 2u);  // day 9: 2.5 + 1 MW
+  EXPECT_EQ(some.steps[4].power_slots, 2800);
+}
+
 TEST(Capacity, ChipsWithinSupplyTolerateRounding) {
   // 0.07 MW / 0.07 kW is 999.9999999999999 in doubles: exactly 1000 chips fit.
   ASSERT_EQ(std::floor(0.07 * 1000.0 / (1.0 * 0.07)), 999);

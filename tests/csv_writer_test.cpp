@@ -73,6 +73,34 @@ TEST(CsvWriter, IntegersAndFields) {
   EXPECT_EQ(csv.text(), "x,0.5,3,\n\"y,z\"\n");
 }
 
+// The raw writers used by the chunked file path: same text as format_*, the end returned, nothing written
+// past it (the buffer is pre-filled with '#').
+TEST(CsvWriter, RawWritersReturnTheEndAndWriteNothingBeyond) {
+  const auto integer_text = [](std::int64_t value) {
+    std::string buffer(kMaxIntegerChars + 4, '#');
+    char* end = write_integer(buffer.data(), value);
+    EXPECT_EQ(buffer.substr(static_cast<std::size_t>(end - buffer.data())).find_first_not_of('#'), std::string::npos);
+    return std::string(buffer.data(), end);
+  };
+  EXPECT_EQ(integer_text(0), "0");
+  EXPECT_EQ(integer_text(9), "9");
+  EXPECT_EQ(integer_text(10), "10");
+  EXPECT_EQ(integer_text(-1), "-1");
+  EXPECT_EQ(integer_text(std::numeric_limits<std::int64_t>::min()), "-9223372036854775808");
+  EXPECT_EQ(integer_text(std::numeric_limits<std::int64_t>::max()), "9223372036854775807");
+  const auto number_text = [](double value) {
+    std::string buffer(kMaxNumberChars + 4, '#');
+    char* end = write_number(buffer.data(), value);
+    EXPECT_EQ(buffer.substr(static_cast<std::size_t>(end - buffer.data())).find_first_not_of('#'), std::string::npos);
+    return std::string(buffer.data(), end);
+  };
+  EXPECT_EQ(number_text(624.1484375), "624.1484375");
+  EXPECT_EQ(number_text(-0.0), "0");
+  EXPECT_EQ(number_text(std::numeric_limits<double>::quiet_NaN()), "");
+  EXPECT_EQ(number_text(-std::numeric_limits<double>::infinity()), "-inf");
+  EXPECT_EQ(number_text(-2.2250738585072014e-308), "-2.2250738585072014e-308");  // 24 characters, the longest
+}
+
 TEST(CsvWriter, AtomicWriteReplacesTheFileAndLeavesNoTemporary) {
   TempFolder folder("atomic");
   const fs::path target = folder.path() / "nested" / "deeper" / "out.csv";

@@ -13,9 +13,12 @@
 #include <limits>
 #include <sstream>
 
+#include "poweron/capacity.hpp"
 #include "poweron/date.hpp"
 #include "poweron/manifest.hpp"
 #include "poweron/metrics.hpp"
+#include "poweron/result.hpp"
+#include "poweron/timeline.hpp"
 #include "run_outputs.hpp"
 
 namespace poweron {
@@ -135,6 +138,143 @@ TEST(RunOutputs, WrittenFilesEqualTheTextFunctionsAndReplaceOlderOutputs) {
   EXPECT_NE(read_file(folder / "manifest.json").find(
                 "\"files\": [\"timeline.csv\", \"events.csv\", \"metrics.csv\", \"manifest.json\"]"),
             std::string::npos);
+  fs::remove_all(folder);
+}
+
+/// 3 owners and 200 sites over 400 days (every tenth site id needs quotes; sites with power steps and
+/// phases), with `change_count` changes and `event_count` events from a fixed LCG: large enough that both
+/// files are cut into several chunks (timeline.csv ~17 MB, events.csv ~7 MB).
+struct LargeRun {
+  Scenario scenario;
+  ResolvedInputs inputs;
+  SimulationTrace trace;
+};
+
+LargeRun large_run(std::size_t change_count, std::size_t event_count) {
+  LargeRun run;
+  Scenario& s = run.scenario;
+  s.name = "large";
+  s.start = *parse_date("2024-01-01");
+  s.end = s.start + 399;
+  s.skus = {{"H", 1.0, 0, 0}};
+  s.owners = {{"a", 0, {}}, {"b", 0, {}}, {"c,q", 0, {}}};
+  run.inputs.sites.resize(200);
+  for (int i = 0; i < 200; ++i) {
+    Site site;
+    site.id = (i % 10 == 0 ? "s,\"" : "s") + std::to_string(1000 + i);
+    site.owner = s.owners[static_cast<std::size_t>(i % 3)].id;
+    site.phases = {{"p", 64 + i, {}}};
+    run.inputs.sites[static_cast<std::size_t>(i)].phase_ready_time = {static_cast<double>(i)};
+    if (i % 4 != 0) {
+      site.power = std::vector<PowerSource>{{"grid", {}}};
+      run.inputs.sites[static_cast<std::size_t>(i)].power = {{{0, 0.5}, {static_cast<double>(2 * i), 0.75 + i}}};
+    }
+    s.sites.push_back(site);
+  }
+  std::uint64_t state = 12345;
+  const auto next = [&state](std::uint64_t bound) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return (state >> 33) % bound;
+  };
+  double time = -2;
+  for (std::size_t k = 0; k < change_count; ++k) {
+    time += static_cast<double>(next(3)) / 256.0;  // repeated and fractional times, past E + 1 at the end
+    const auto state_index = static_cast<int>(next(kChipStateCount));
+    const auto chip_state = static_cast<ChipState>(state_index);
+    const auto site = static_cast<std::int32_t>(next(200));
+    run.trace.changes.push_back({k == 0 ? kBeforeStart : time, static_cast<std::int32_t>(next(3)),
+                                 is_site_state(chip_state) ? site : -1, 0, chip_state,
+                                 static_cast<std::int64_t>(next(2000)) - 999});
+  }
+  time = -1.5;
+  for (std::size_t k = 0; k < event_count; ++k) {
+    time += static_cast<double>(next(4)) / 128.0;
+    double t = time;
+    if (k == 7) t = kBeforeStart;
+    if (k == 8) t = std::numeric_limits<double>::quiet_NaN();
+    if (k + 1 == event_count) t = 10000;  // far after the end: its date is formatted on its own
+    run.trace.events.push_back({t, static_cast<EventKind>(next(15)), static_cast<std::int32_t>(next(4)) - 1,
+                                static_cast<std::int32_t>(next(201)) - 1, static_cast<std::int32_t>(next(2)) - 1,
+                                static_cast<std::int32_t>(next(10)) - 1, static_cast<std::int64_t>(next(1 << 20))});
+  }
+  s.orders = {Order{}};
+  s.orders[0].id = "o\"1";
+  return run;
+}
+
+// The chunked, two-thread path must give the reference texts byte for byte over many chunks, for a log in
+// time order (walked in place) and out of order (indexed), at steps 1 and 7.
+TEST(RunOutputs, LargeFilesWrittenInChunksEqualTheTextFunctions) {
+  LargeRun run = large_run(200000, 150000);
+  const fs::path folder = fs::temp_directory_path() / ("poweron-chunks-" + std::to_string(::getpid()));
+  fs::remove_all(folder);
+  const std::string events = events_csv(run.scenario, run.trace.events);
+  ASSERT_GT(events.size(), 6u << 20);
+  for (const bool shuffled : {false, true}) {
+    if (shuffled) std::reverse(run.trace.changes.begin(), run.trace.changes.end());
+    for (const std::int64_t step : {1, 7}) {
+      write_trace_files(folder, run.scenario, run.inputs, run.trace, step);
+      const std::vector<std::int64_t> days = timeline_days(run.scenario.last_day(), step);
+      const std::string expected =
+          timeline_csv(run.scenario, days, daily_counts_at(run.scenario, run.trace.changes, days),
+                       compute_capacity_at(run.scenario, run.inputs, days));
+      if (step == 1) {
+        ASSERT_GT(expected.size(), 12u << 20);
+      }
+      EXPECT_TRUE(read_file(folder / "timeline.csv") == expected) << "step " << step << " shuffled " << shuffled;
+      EXPECT_TRUE(read_file(folder / "events.csv") == events) << "step " << step << " shuffled " << shuffled;
+    }
+  }
+  EXPECT_NE(events.find("\n10000,2051-05-19,"), std::string::npos);  // 2024-01-01 + 10000 days
+  EXPECT_NE(events.find("\n-inf,,"), std::string::npos);
+  EXPECT_NE(events.find("\n,,"), std::string::npos);  // NaN: empty time and date
+  std::size_t entries = 0;
+  for ([[maybe_unused]] const auto& entry : fs::directory_iterator(folder)) ++entries;
+  EXPECT_EQ(entries, 2u);  // timeline.csv and events.csv, no temporary
+  fs::remove_all(folder);
+}
+
+// A failure of one large file names it and leaves no temporary file, and the other file is still written;
+// timeline.csv's failure is the one reported when both fail; a change log that does not fit the scenario
+// is an InternalError (events.csv is written all the same, as before the chunked writer).
+TEST(RunOutputs, FailuresOfTheLargeFilesNameTheFileAndLeaveNoTemporary) {
+  LargeRun run = large_run(20000, 100000);
+  const fs::path folder = fs::temp_directory_path() / ("poweron-chunk-fail-" + std::to_string(::getpid()));
+  const auto names = [&folder] {
+    std::vector<std::string> found;
+    for (const auto& entry : fs::directory_iterator(folder)) found.push_back(entry.path().filename().string());
+    std::sort(found.begin(), found.end());
+    return found;
+  };
+  const auto message_of = [&](const SimulationTrace& trace) -> std::string {
+    try {
+      write_trace_files(folder, run.scenario, run.inputs, trace, 1);
+    } catch (const UserError& e) {
+      EXPECT_EQ(e.code(), ExitCode::kRuntime);
+      return e.what();
+    }
+    return "no error";
+  };
+  // events.csv's final name is a folder: its rename fails; timeline.csv is committed.
+  fs::remove_all(folder);
+  fs::create_directories(folder / "events.csv" / "inside");
+  EXPECT_NE(message_of(run.trace).find((folder / "events.csv").string()), std::string::npos);
+  EXPECT_EQ(names(), (std::vector<std::string>{"events.csv", "timeline.csv"}));
+  EXPECT_TRUE(fs::is_directory(folder / "events.csv"));
+  // Both final names are folders: timeline.csv's error is reported.
+  fs::remove(folder / "timeline.csv");
+  fs::create_directories(folder / "timeline.csv" / "inside");
+  EXPECT_NE(message_of(run.trace).find((folder / "timeline.csv").string()), std::string::npos);
+  EXPECT_EQ(names(), (std::vector<std::string>{"events.csv", "timeline.csv"}));
+  // A site index out of range: the timeline cannot be built while events.csv is being written.
+  fs::remove_all(folder);
+  SimulationTrace bad = run.trace;
+  bad.changes[5].state = ChipState::kPowered;
+  bad.changes[5].site = 200;
+  bad.changes[5].time = 3;
+  EXPECT_THROW(write_trace_files(folder, run.scenario, run.inputs, bad, 1), InternalError);
+  EXPECT_EQ(names(), std::vector<std::string>{"events.csv"});
+  EXPECT_EQ(read_file(folder / "events.csv"), events_csv(run.scenario, run.trace.events));
   fs::remove_all(folder);
 }
 

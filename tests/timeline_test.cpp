@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <sstream>
 
 #include "poweron/capacity.hpp"
@@ -93,6 +94,43 @@ TEST(Timeline, CountsAtSelectedDaysEqualTheDailyColumns) {
   // The warehouse filled at 1.5 shows on day 2 (the first selected day after it): 30, then 10 on day 4.
   EXPECT_EQ(some.owner_states(2, 1), 30);
   EXPECT_EQ(some.owner_states(2, 2), 10);
+}
+
+// The index walks a log in time order in place; any other order must give the same counts (sorted into an
+// index first). Expected values: the hand-checked daily_counts of timeline_log (test above).
+TEST(Timeline, ChangesByColumnGivesTheSameCountsInAnyLogOrder) {
+  const Scenario s = timeline_scenario();
+  const DailyCounts ordered = daily_counts(s, timeline_log());
+  std::vector<StateChange> reversed = timeline_log();
+  std::reverse(reversed.begin(), reversed.end());
+  const DailyCounts from_reversed = daily_counts(s, reversed);
+  EXPECT_TRUE((from_reversed.owner_states == ordered.owner_states).all());
+  EXPECT_TRUE((from_reversed.site_states == ordered.site_states).all());
+  // Column by column through apply: owners a, b (8 owner series), then sites a1, a2, b1 (15 site series).
+  const std::vector<std::int64_t> days = {0, 2, 4};
+  const ChangesByColumn index(s, reversed, days);
+  ASSERT_EQ(index.series_count(), 8u + 15u);
+  ASSERT_EQ(index.column_count(), 3u);
+  EXPECT_EQ(index.site_series(1, S::kQueued), 8u + 5u);
+  std::vector<std::int64_t> counts(index.series_count(), 0);
+  const std::size_t warehouse_a = ChangesByColumn::owner_series(0, S::kWarehouse);
+  const std::size_t queued_a1 = index.site_series(0, S::kQueued);
+  const std::int64_t expected_warehouse[] = {0, 30, 10};  // filled at 1.5 (day 1 -> column of day 2), 20 out at 3
+  const std::int64_t expected_queued[] = {0, 0, 20};
+  for (std::size_t j = 0; j < days.size(); ++j) {
+    index.apply(j, counts);
+    EXPECT_EQ(counts[warehouse_a], expected_warehouse[j]) << "column " << j;
+    EXPECT_EQ(counts[queued_a1], expected_queued[j]) << "column " << j;
+  }
+  // The change at E + 1 (b's in_transit -5) is never applied: 5 stay.
+  EXPECT_EQ(counts[ChangesByColumn::owner_series(1, S::kInTransit)], 5);
+}
+
+TEST(Timeline, OutOfOrderLogsStillRejectInvalidIndices) {
+  const Scenario s = timeline_scenario();
+  EXPECT_THROW(daily_counts(s, {{3, 0, 0, 0, S::kPowered, 1}, {1, 0, 7, 0, S::kPowered, 1}}), InternalError);
+  // An invalid index at or after E + 1 is not part of the timeline and is not checked (as before).
+  EXPECT_NO_THROW(daily_counts(s, {{3, 0, 0, 0, S::kPowered, 1}, {6, 0, 7, 0, S::kPowered, 1}}));
 }
 
 TEST(Timeline, OwnerSeriesSumTheOwnersSites) {

@@ -7,7 +7,9 @@
 //   < d + 1 (of two steps at one time, the later in the list; 0 before the first step);
 // - power_slots: floor(supply_mw * 1000 / (pue * smallest power_kw of the scenario's SKUs)) with a 1e-9
 //   tolerance; -1 for a site with unlimited supply (no `power` key).
-// Computed over the whole day grid at once with Eigen (no loop over days). Thread-safe: pure functions.
+// A site's capacity changes only where a phase becomes ready or a power step starts: capacity_steps gives
+// those changes (memory grows with phases and steps, not with days); compute_capacity_at expands them
+// into site x day arrays. Thread-safe: pure functions.
 #pragma once
 
 #include <Eigen/Core>
@@ -26,6 +28,28 @@ struct SiteCapacity {
   Eigen::ArrayXXd supply_mw;   ///< rows = sites; +inf for an unlimited site
   std::vector<bool> unlimited;  ///< per site: no `power` key
 };
+
+/// One site's capacity from column `column` on (the end of day days[column]), until its next step.
+struct CapacityStep {
+  std::size_t column = 0;
+  std::size_t site = 0;         ///< index into Scenario::sites
+  std::int64_t slots = 0;
+  std::int64_t power_slots = 0;  ///< -1 for an unlimited site
+  double supply_mw = 0;          ///< +inf for an unlimited site
+};
+
+/// Capacity at selected days as steps.
+struct CapacitySteps {
+  /// Ordered by column, then site. Every site has a step at column 0; a site's capacity at column j is
+  /// that of its last step at or before j.
+  std::vector<CapacityStep> steps;
+  std::vector<bool> unlimited;  ///< per site: no `power` key
+};
+
+/// The capacity of every site at the selected days (column j is the end of day days[j]) as steps; the
+/// values equal compute_capacity_at's. REQUIRES: as compute_capacity_at.
+CapacitySteps capacity_steps(const Scenario& scenario, const ResolvedInputs& inputs,
+                             const std::vector<std::int64_t>& days);
 
 /// Capacity of every site at the end of each day 0..E.
 /// REQUIRES: inputs resolved from `scenario` (one ResolvedSite per site, one power list per source).

@@ -12,6 +12,7 @@
 // Thread-safe: pure functions; one builder or writer per thread (two threads must not write the same path).
 #pragma once
 
+#include <charconv>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -27,6 +28,24 @@ std::string format_integer(std::int64_t value);
 
 /// `field` as one CSV field: quoted (with `"` doubled) when it contains a comma, quote, CR or LF.
 std::string csv_field(std::string_view field);
+
+/// Most characters write_integer writes.
+inline constexpr std::size_t kMaxIntegerChars = 20;
+/// Most characters write_number writes.
+inline constexpr std::size_t kMaxNumberChars = 32;
+
+/// Writes format_integer(value) at `out` (at most kMaxIntegerChars) and returns the end; for formatting
+/// into preallocated buffers.
+inline char* write_integer(char* out, std::int64_t value) {
+  if (static_cast<std::uint64_t>(value) < 10) {  // the most common count, 0..9
+    *out = static_cast<char>('0' + value);
+    return out + 1;
+  }
+  return std::to_chars(out, out + kMaxIntegerChars, value).ptr;
+}
+
+/// Writes format_number(value) at `out` (at most kMaxNumberChars) and returns the end.
+char* write_number(char* out, double value);
 
 /// Appends csv_field(field) to `out` (without a temporary string).
 void append_csv_field(std::string& out, std::string_view field);

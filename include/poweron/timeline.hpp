@@ -1,16 +1,21 @@
 // The daily timeline (SPEC 5 timeline.csv): chip counts at the end of each day, from a run's change log.
 //
-// Counts are Eigen arrays, one row per series and one column per day 0..E (E = last_day()); column d
-// holds the count after every change with snapped time < d + 1. They are computed without a per-day
-// pass over the events: each change's delta is scattered into column clamp(day_of(t), 0, E) (changes
-// at or after E + 1 ignored, kBeforeStart entries into column 0), then summed cumulatively along days.
-// Thread-safe: pure functions.
+// Counts are kept per series: owner-level states of each owner, site states of each site. Column j of a
+// timeline is the end of day days[j]: the count after every change with snapped time < days[j] + 1. A
+// change goes into the first selected column whose day is at or after clamp(day_of(t), 0, E) (E =
+// last_day(); kBeforeStart entries into column 0); changes at or after E + 1 are ignored. ChangesByColumn
+// indexes the log by column once, so that counts can be produced column by column (timeline.csv streams
+// them without a series x days array); daily_counts and daily_counts_at are built on it.
+// Thread-safe: pure functions; a ChangesByColumn is immutable after construction.
 #pragma once
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <cstdint>
+#include <span>
 #include <vector>
 
+#include "poweron/date.hpp"
 #include "poweron/scenario.hpp"
 #include "poweron/trace.hpp"
 
@@ -50,8 +55,58 @@ DaySeries owner_state_series(const Scenario& scenario, const DailyCounts& counts
 /// REQUIRES: step_days >= 1 and last_day >= 0.
 std::vector<std::int64_t> timeline_days(std::int64_t last_day, std::int64_t step_days);
 
+/// The change log indexed by timeline column. Counts are one flat vector of series_count() values: owner
+/// states first (owner * kOwnerStateCount + state), then site states (owner_count * kOwnerStateCount +
+/// site * kSiteStateCount + state - kQueued). Starting from zeros and calling apply(j, counts) for j = 0,
+/// 1, ... leaves in `counts` the counts at the end of column j (column j of daily_counts_at).
+/// A log in time order (as the model writes it) is used in place; any other order is sorted into an index
+/// by column first. Keeps references to the change log, which must outlive this object.
+class ChangesByColumn {
+ public:
+  /// Indexes `changes` by the columns of `days`. REQUIRES: `days` ascending, each in [0, E]. Throws
+  /// InternalError for a change before E + 1 whose owner or site index is out of range.
+  ChangesByColumn(const Scenario& scenario, const std::vector<StateChange>& changes,
+                  const std::vector<std::int64_t>& days);
+
+  /// Length of a count vector: owners * kOwnerStateCount + sites * kSiteStateCount.
+  std::size_t series_count() const { return series_count_; }
+  /// Number of columns (days.size()).
+  std::size_t column_count() const { return column_start_.size() - 1; }
+  /// Index of an owner-level state's series (state kOrdered .. kRma).
+  static std::size_t owner_series(std::size_t owner, ChipState state) {
+    return owner * kOwnerStateCount + static_cast<std::size_t>(state);
+  }
+  /// Index of a site state's series (state kQueued .. kPowered).
+  std::size_t site_series(std::size_t site, ChipState state) const {
+    return site_base_ + site * kSiteStateCount + (static_cast<std::size_t>(state) - kOwnerStateCount);
+  }
+  /// Adds the deltas of the changes that fall in `column` to `counts`.
+  /// REQUIRES: column < column_count(), counts.size() >= series_count().
+  void apply(std::size_t column, std::span<std::int64_t> counts) const;
+
+ private:
+  std::size_t series_of(const StateChange& change) const {
+    return is_site_state(change.state) ? site_series(static_cast<std::size_t>(change.site), change.state)
+                                       : owner_series(static_cast<std::size_t>(change.owner), change.state);
+  }
+
+  const std::vector<StateChange>* changes_;
+  std::size_t series_count_ = 0;
+  std::size_t site_base_ = 0;
+  /// Changes of column j: positions column_start_[j] .. column_start_[j + 1] of the log (in_place_) or of
+  /// order_ (otherwise).
+  std::vector<std::size_t> column_start_;
+  /// Whether the log itself is in column order (then order_ is empty).
+  bool in_place_ = true;
+  /// Log positions in column order (stable), when the log is not.
+  std::vector<std::size_t> order_;
+};
+
 /// Column index for a change at `time`: clamp(day_of(time), 0, last_day); -inf and negatives give 0.
 /// REQUIRES: time < last_day + 1 after snapping (later changes are not part of the timeline).
-std::int64_t day_column(double time, std::int64_t last_day);
+inline std::int64_t day_column(double time, std::int64_t last_day) {
+  if (time < 0) return 0;  // also kBeforeStart (-inf), which day_of cannot convert
+  return std::min(day_of(time), last_day);
+}
 
 }  // namespace poweron
