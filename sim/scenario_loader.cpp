@@ -1,6 +1,9 @@
 // load_scenario: read (following `extends`), merge, override, then the schema builds the Scenario.
 #include "poweron/scenario_loader.hpp"
 
+#include <future>
+#include <string>
+#include <system_error>
 #include <utility>
 
 #include "canonical_text.hpp"
@@ -10,6 +13,15 @@
 namespace poweron {
 namespace {
 
+/// Whether a document is big enough for a second thread to pay (about 0.1 ms to start): more than a
+/// few thousand elements in its top-level collections.
+bool is_big(const SourceNode& root) {
+  constexpr std::size_t kBigElements = 2000;
+  std::size_t elements = 0;
+  for (const auto& [key, value] : root.entries) elements += value.entries.size() + value.items.size();
+  return elements > kBigElements;
+}
+
 Result<Scenario> build(Result<SourceDocument> merged, const LoaderLimits& limits) {
   if (!merged) {
     std::vector<Diagnostic> diagnostics = merged.diagnostics();
@@ -17,6 +29,16 @@ Result<Scenario> build(Result<SourceDocument> merged, const LoaderLimits& limits
     return Result<Scenario>(std::move(diagnostics), merged.exit_code());
   }
   const SourceDocument& document = merged.value();
+  // The canonical text depends on the tree alone: for a big document it is written on a second thread
+  // while the schema reads the tree (both only read it). The future's destructor waits for the thread
+  // on every path.
+  std::future<std::string> canonical;
+  auto write_canonical = [&document] { return canonical_text(document.root); };
+  try {
+    canonical = std::async(is_big(document.root) ? std::launch::async : std::launch::deferred, write_canonical);
+  } catch (const std::system_error&) {
+    canonical = std::async(std::launch::deferred, write_canonical);  // no thread available
+  }
   std::vector<Diagnostic> diagnostics;
   std::optional<Scenario> scenario = build_scenario(document, limits, diagnostics);
   if (!scenario || !diagnostics.empty()) {
@@ -30,7 +52,7 @@ Result<Scenario> build(Result<SourceDocument> merged, const LoaderLimits& limits
   for (std::size_t k = document.files.size(); k-- > 0;) {
     if (document.files[k].rfind("--set ", 0) != 0) scenario->source_files.push_back(document.files[k]);
   }
-  scenario->canonical_text = canonical_text(document.root);
+  scenario->canonical_text = canonical.get();
   return std::move(*scenario);
 }
 

@@ -202,34 +202,51 @@ std::optional<Distribution> SchemaReader::dist_form(const SourceNode& map, Distr
   return result;
 }
 
-std::optional<Distribution> SchemaReader::distribution(const SourceNode& node, const std::string& address,
+std::optional<Distribution> SchemaReader::distribution(const SourceNode& node, std::string address,
                                                        const DistSpec& spec) {
-  distribution_addresses_.push_back(address);
+  address_starts_.push_back(address_text_.size());
+  address_text_ += address;
   Distribution result;
-  result.address = address;
+  result.address = std::move(address);
   result.is_date = spec.is_date;
   result.non_negative = spec.non_negative;
   if (node.is_map()) return dist_form(node, std::move(result), spec);
   if (!node.is_scalar()) {
-    error(node.mark, address,
+    error(node.mark, result.address,
           std::string("expected ") + (spec.is_date ? "a date (YYYY-MM-DD)" : "a number") + " or a distribution, got " +
               describe(node));
     return std::nullopt;
   }
-  const auto value = dist_value(node, address, spec);
+  const auto value = dist_value(node, result.address, spec);
   if (!value) return std::nullopt;
   result.params = {*value};
   return result;
 }
 
-const std::vector<std::string>& SchemaReader::distribution_addresses() {
-  if (sorted_addresses_ != distribution_addresses_.size()) {
-    std::sort(distribution_addresses_.begin(), distribution_addresses_.end());
-    distribution_addresses_.erase(std::unique(distribution_addresses_.begin(), distribution_addresses_.end()),
-                                  distribution_addresses_.end());
-    sorted_addresses_ = distribution_addresses_.size();
+bool SchemaReader::has_distribution_address(std::string_view address) {
+  if (addresses_in_set_ != address_starts_.size()) {
+    // Views into address_text_, which may have moved since the last build.
+    address_set_.clear();
+    address_set_.reserve(address_starts_.size());
+    for (std::size_t k = 0; k < address_starts_.size(); ++k) {
+      const std::size_t end = k + 1 < address_starts_.size() ? address_starts_[k + 1] : address_text_.size();
+      address_set_.insert(std::string_view(address_text_).substr(address_starts_[k], end - address_starts_[k]));
+    }
+    addresses_in_set_ = address_starts_.size();
   }
-  return distribution_addresses_;
+  return address_set_.count(address) > 0;
+}
+
+std::vector<std::string> SchemaReader::distribution_addresses() const {
+  std::vector<std::string> addresses;
+  addresses.reserve(address_starts_.size());
+  for (std::size_t k = 0; k < address_starts_.size(); ++k) {
+    const std::size_t end = k + 1 < address_starts_.size() ? address_starts_[k + 1] : address_text_.size();
+    addresses.push_back(address_text_.substr(address_starts_[k], end - address_starts_[k]));
+  }
+  std::sort(addresses.begin(), addresses.end());
+  addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
+  return addresses;
 }
 
 }  // namespace poweron

@@ -27,8 +27,8 @@ namespace {
 std::optional<std::string> read_address(const SourceNode& node, const std::string& path, SchemaReader& reader) {
   const auto address = reader.text(node, path);
   if (!address) return std::nullopt;
-  const std::vector<std::string>& known = reader.distribution_addresses();  // sorted
-  if (!std::binary_search(known.begin(), known.end(), *address)) {
+  if (!reader.has_distribution_address(*address)) {
+    const std::vector<std::string> known = reader.distribution_addresses();  // sorted: suggestion ties
     reader.error(node.mark, path,
                  "unknown distribution address \"" + *address + "\"" + did_you_mean(*address, known));
     return std::nullopt;

@@ -20,7 +20,7 @@ void check_construction_cycle(const std::vector<Task>& tasks, const std::map<std
                               SchemaReader& reader);
 
 /// Reads the `correlations` list: each `{between: [A, B], rho}` names two different *dist* addresses
-/// present in the scenario (`reader.distribution_addresses()`), with rho in (-1, 1), each pair once; then
+/// present in the scenario (`reader.has_distribution_address`), with rho in (-1, 1), each pair once; then
 /// checks that the correlation matrix over the named inputs is positive definite. Returns the
 /// correlations in the order written (complete only when nothing was reported).
 std::vector<Correlation> read_correlations(const SourceNode& node, SchemaReader& reader);

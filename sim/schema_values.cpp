@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <system_error>
 
@@ -188,6 +189,14 @@ std::string Range::requirement() const {
   return "must be a number";
 }
 
+std::string FieldPath::str() const {
+  if (!joined_ || parent_.empty()) return std::string(joined_ ? key_ : parent_);
+  std::string path;
+  path.reserve(parent_.size() + 1 + key_.size());
+  path.append(parent_).append(1, '.').append(key_);
+  return path;
+}
+
 std::string join_path(const std::string& parent, std::string_view key) {
   if (parent.empty()) return std::string(key);
   std::string path = parent;
@@ -217,8 +226,19 @@ SchemaReader::SchemaReader(const SourceDocument& document, const LoaderLimits& l
                            std::vector<Diagnostic>& diagnostics)
     : document_(document), limits_(limits), diagnostics_(diagnostics) {}
 
-void SchemaReader::error(const SourceMark& mark, const std::string& path, std::string message) {
-  diagnostics_.push_back(document_.diagnostic(mark, path, std::move(message)));
+void SchemaReader::take_from(SchemaReader& other) {
+  diagnostics_.insert(diagnostics_.end(), std::make_move_iterator(other.diagnostics_.begin()),
+                      std::make_move_iterator(other.diagnostics_.end()));
+  other.diagnostics_.clear();
+  const std::size_t shift = address_text_.size();
+  address_text_ += other.address_text_;
+  for (std::size_t start : other.address_starts_) address_starts_.push_back(shift + start);
+  other.address_text_.clear();
+  other.address_starts_.clear();
+}
+
+void SchemaReader::error(const SourceMark& mark, const FieldPath& path, std::string message) {
+  diagnostics_.push_back(document_.diagnostic(mark, path.str(), std::move(message)));
 }
 
 bool SchemaReader::expect_map(const SourceNode& node, const std::string& path) {
@@ -227,8 +247,19 @@ bool SchemaReader::expect_map(const SourceNode& node, const std::string& path) {
   return false;
 }
 
-void SchemaReader::check_keys(const SourceNode& map, const std::string& path, const std::vector<std::string>& known) {
+void SchemaReader::check_keys(const SourceNode& map, const std::string& path,
+                              std::initializer_list<std::string_view> known) {
   // Repeated keys never get here: the YAML reader rejects them.
+  for (const auto& [key, value] : map.entries) {
+    if (std::find(known.begin(), known.end(), key.text) == known.end()) {
+      const std::vector<std::string> candidates(known.begin(), known.end());  // only for a message
+      error(key.mark, join_path(path, key.text),
+            "unknown key \"" + key.text + "\"" + did_you_mean(key.text, candidates));
+    }
+  }
+}
+
+void SchemaReader::check_keys(const SourceNode& map, const std::string& path, const std::vector<std::string>& known) {
   for (const auto& [key, value] : map.entries) {
     if (std::find(known.begin(), known.end(), key.text) == known.end()) {
       error(key.mark, join_path(path, key.text), "unknown key \"" + key.text + "\"" + did_you_mean(key.text, known));
@@ -247,13 +278,13 @@ const SourceNode* SchemaReader::required(const SourceNode& map, const std::strin
   return value;
 }
 
-std::optional<std::string> SchemaReader::text(const SourceNode& node, const std::string& path) {
+std::optional<std::string> SchemaReader::text(const SourceNode& node, const FieldPath& path) {
   if (node.is_scalar() && resolve_scalar(node).type != ScalarType::kNull) return node.scalar;
   error(node.mark, path, "expected a string, got " + describe(node));
   return std::nullopt;
 }
 
-std::optional<double> SchemaReader::number(const SourceNode& node, const std::string& path, const Range& range) {
+std::optional<double> SchemaReader::number(const SourceNode& node, const FieldPath& path, const Range& range) {
   const ScalarValue value = resolve_scalar(node);
   if (!node.is_scalar() || (value.type != ScalarType::kInt && value.type != ScalarType::kFloat)) {
     error(node.mark, path, "expected a number, got " + describe(node));
@@ -270,7 +301,7 @@ std::optional<double> SchemaReader::number(const SourceNode& node, const std::st
   return value.number;
 }
 
-std::optional<std::int64_t> SchemaReader::integer(const SourceNode& node, const std::string& path, const Range& range) {
+std::optional<std::int64_t> SchemaReader::integer(const SourceNode& node, const FieldPath& path, const Range& range) {
   const ScalarValue value = resolve_scalar(node);
   if (!node.is_scalar() || value.type != ScalarType::kInt) {
     error(node.mark, path, "expected an integer, got " + describe(node));
@@ -283,7 +314,7 @@ std::optional<std::int64_t> SchemaReader::integer(const SourceNode& node, const 
   return value.integer;
 }
 
-std::optional<std::int64_t> SchemaReader::count(const SourceNode& node, const std::string& path, std::int64_t minimum) {
+std::optional<std::int64_t> SchemaReader::count(const SourceNode& node, const FieldPath& path, std::int64_t minimum) {
   const ScalarValue value = resolve_scalar(node);
   if (!node.is_scalar() || value.type != ScalarType::kInt) {
     error(node.mark, path, "expected an integer, got " + describe(node));
@@ -302,7 +333,7 @@ std::optional<std::int64_t> SchemaReader::count(const SourceNode& node, const st
   return value.integer;
 }
 
-std::optional<Date> SchemaReader::date(const SourceNode& node, const std::string& path) {
+std::optional<Date> SchemaReader::date(const SourceNode& node, const FieldPath& path) {
   if (node.is_scalar()) {
     if (const auto parsed = parse_date(node.scalar)) return parsed;
   }

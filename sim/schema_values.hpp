@@ -10,9 +10,11 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "poweron/date.hpp"
@@ -72,6 +74,24 @@ struct DistSpec {
   Range range;
 };
 
+/// A field's dotted address (`sites.gts.pue`), given whole or as parent and key, and joined only when a
+/// message needs it: a large scenario reads 100,000 fields, nearly all of them fine. A parameter type:
+/// it views the strings it is made from.
+class FieldPath {
+ public:
+  FieldPath(const std::string& path) : parent_(path) {}  // implicit: any path string is one
+  FieldPath(const char* path) : parent_(path) {}
+  FieldPath(std::string_view parent, std::string_view key) : parent_(parent), key_(key), joined_(true) {}
+
+  /// The address as text.
+  std::string str() const;
+
+ private:
+  std::string_view parent_;
+  std::string_view key_;
+  bool joined_ = false;
+};
+
 /// Reads typed values out of `document`, appending a diagnostic to `diagnostics` for every problem.
 class SchemaReader {
  public:
@@ -79,11 +99,12 @@ class SchemaReader {
 
   const LoaderLimits& limits() const { return limits_; }
   /// Appends `document.diagnostic(mark, path, message)`.
-  void error(const SourceMark& mark, const std::string& path, std::string message);
+  void error(const SourceMark& mark, const FieldPath& path, std::string message);
 
   /// True for a map (or null, an empty map); otherwise reports "expected a map, got ..." and returns false.
   bool expect_map(const SourceNode& node, const std::string& path);
   /// Reports each key of `map` that is not in `known`, with a suggestion when one is close.
+  void check_keys(const SourceNode& map, const std::string& path, std::initializer_list<std::string_view> known);
   void check_keys(const SourceNode& map, const std::string& path, const std::vector<std::string>& known);
   /// The value of `key` in `map`; nullptr when absent or null (null means "not given").
   const SourceNode* optional(const SourceNode& map, std::string_view key) const;
@@ -96,23 +117,33 @@ class SchemaReader {
   /// Returns false (after reporting) when `node` is not a map.
   template <typename Visit>
   bool for_each_element(const SourceNode& node, const std::string& path, Visit&& visit);
+  /// The same for entries [begin, end) of a map `node` (REQUIRES: node is a map, end <= its size).
+  template <typename Visit>
+  void for_each_element_in(const SourceNode& node, const std::string& path, std::size_t begin, std::size_t end,
+                           Visit&& visit);
+
+  /// Moves what `other` (a reader of the same document that read other fields) found into this one:
+  /// its diagnostics and its distribution addresses.
+  void take_from(SchemaReader& other);
 
   /// Any non-null scalar, as text (ids, names, references).
-  std::optional<std::string> text(const SourceNode& node, const std::string& path);
+  std::optional<std::string> text(const SourceNode& node, const FieldPath& path);
   /// A finite int or float within `range`.
-  std::optional<double> number(const SourceNode& node, const std::string& path, const Range& range = kAnyNumber);
+  std::optional<double> number(const SourceNode& node, const FieldPath& path, const Range& range = kAnyNumber);
   /// An int (not `12.0`) within `range`.
-  std::optional<std::int64_t> integer(const SourceNode& node, const std::string& path, const Range& range = kAnyNumber);
+  std::optional<std::int64_t> integer(const SourceNode& node, const FieldPath& path, const Range& range = kAnyNumber);
   /// An int in [minimum, limits().max_count] (quantities, gpus, crews, lots, initial counts).
-  std::optional<std::int64_t> count(const SourceNode& node, const std::string& path, std::int64_t minimum);
+  std::optional<std::int64_t> count(const SourceNode& node, const FieldPath& path, std::int64_t minimum);
   /// A `YYYY-MM-DD` calendar date (plain or quoted).
-  std::optional<Date> date(const SourceNode& node, const std::string& path);
+  std::optional<Date> date(const SourceNode& node, const FieldPath& path);
   /// A *dist* field at `address`: a constant or a distribution map (SPEC 2.1). Records the address.
-  std::optional<Distribution> distribution(const SourceNode& node, const std::string& address, const DistSpec& spec);
+  std::optional<Distribution> distribution(const SourceNode& node, std::string address, const DistSpec& spec);
 
-  /// Addresses of every *dist* field present in the document, valid or not (for correlations), sorted,
-  /// without repeats.
-  const std::vector<std::string>& distribution_addresses();
+  /// Whether `address` is that of a *dist* field present in the document, valid or not (for
+  /// correlations).
+  bool has_distribution_address(std::string_view address);
+  /// All those addresses, sorted, without repeats (for suggestions; builds a copy).
+  std::vector<std::string> distribution_addresses() const;
 
  private:
   std::optional<double> dist_value(const SourceNode& node, const std::string& address, const DistSpec& spec);
@@ -123,10 +154,13 @@ class SchemaReader {
   const SourceDocument& document_;
   const LoaderLimits& limits_;
   std::vector<Diagnostic>& diagnostics_;
-  // Appended as read (cheaper than a set for the 30,000 fields of a large scenario); sorted and made
-  // unique on request.
-  std::vector<std::string> distribution_addresses_;
-  std::size_t sorted_addresses_ = 0;  // how many of distribution_addresses_ are sorted and unique
+  // The addresses as read, end to end in one buffer (a large scenario has 30,000 of them: one string
+  // each would be as many allocations), with where each one starts; a hash set of them is built on the
+  // first lookup (and again if more were read since).
+  std::string address_text_;
+  std::vector<std::size_t> address_starts_;
+  std::unordered_set<std::string_view> address_set_;
+  std::size_t addresses_in_set_ = 0;
 };
 
 /// `parent.key` (or `key` at the root).
@@ -142,14 +176,21 @@ template <typename Visit>
 bool SchemaReader::for_each_element(const SourceNode& node, const std::string& path, Visit&& visit) {
   if (node.is_null()) return true;
   if (!expect_map(node, path)) return false;
-  for (const auto& [key, value] : node.entries) {
+  for_each_element_in(node, path, 0, node.entries.size(), visit);
+  return true;
+}
+
+template <typename Visit>
+void SchemaReader::for_each_element_in(const SourceNode& node, const std::string& path, std::size_t begin,
+                                       std::size_t end, Visit&& visit) {
+  for (std::size_t k = begin; k < end; ++k) {
+    const auto& [key, value] = node.entries[k];
     if (!is_valid_id(key.text)) {
       error(key.mark, path, "invalid id \"" + key.text + "\" (ids match [A-Za-z0-9_-]+)");
       continue;
     }
     visit(key.text, key, value, join_path(path, key.text));
   }
-  return true;
 }
 
 }  // namespace poweron

@@ -79,12 +79,24 @@ struct YamlTreeOptions {
   int depth_offset = 0;              ///< levels already above the root (for `--set a.b=VALUE`)
   int line_offset = 0;               ///< added to every line (0 = as in the text)
   int column_offset = 0;             ///< added to the columns of the first line only
+  /// Parallel parsing (see parse_yaml_tree): at most this many threads; 0 = two per core.
+  int max_threads = 0;
+  /// ... and at least this many bytes of text per thread (smaller files are read on one thread).
+  std::size_t min_region_bytes = std::size_t{256} << 10;
+  /// For tests: cut the text near these byte offsets (whatever the size and threads), not in even shares.
+  std::vector<std::size_t> cut_targets;
+  /// For tests and benchmarks: if set, receives how many regions gave the tree (1: read whole).
+  std::size_t* regions_read = nullptr;
 };
 
 /// The low-level parser used by the overlay loader: parses `text` (already read, not yet size-checked
 /// for encoding) into a tree. `node_count` accumulates over several calls (all files of a chain and the
 /// overrides) and is checked against limits.max_nodes. Returns nullopt after appending at least one
 /// diagnostic. Checks encoding (NUL, UTF-8, control characters) itself, but not the file size.
+/// A big file (require_map) is cut at top-level entries or at entries of a top-level map into regions
+/// that separate yaml-cpp parsers read on their own threads; the tree, node count and diagnostics are
+/// exactly those of one parse of the whole text (when the regions do not give a tree, for any reason,
+/// the whole text is parsed again on the calling thread, which makes the diagnostics).
 std::optional<SourceNode> parse_yaml_tree(std::string_view text, const YamlTreeOptions& options,
                                           const LoaderLimits& limits, std::size_t& node_count,
                                           std::vector<Diagnostic>& diagnostics);

@@ -1,9 +1,19 @@
 #include "yaml_text_checks.hpp"
 
+#include <array>
 #include <string>
 
 namespace poweron {
 namespace {
+
+/// Characters that need no attention in check_flow_depth: ASCII other than comment, quote, bracket and
+/// line feed. A table: the scan looks at every byte of the file.
+constexpr std::array<bool, 256> kQuiet = [] {
+  std::array<bool, 256> quiet{};
+  for (std::size_t c = 0; c < 0x80; ++c) quiet[c] = true;
+  for (char c : {'#', '"', '\'', '[', '{', ']', '}', '\n'}) quiet[static_cast<unsigned char>(c)] = false;
+  return quiet;
+}();
 
 std::string hex4(unsigned value) {
   static const char kDigits[] = "0123456789ABCDEF";
@@ -84,7 +94,8 @@ std::optional<TextProblem> check_encoding(std::string_view text) {
 /// builder's own depth check would come too late. Lexical: skips comments and quoted scalars; brackets in
 /// plain or block scalars are counted, which can only matter for text with more than `max_depth` of them
 /// unbalanced.
-std::optional<TextProblem> check_flow_depth(std::string_view text, int max_depth) {
+std::optional<TextProblem> check_flow_depth(std::string_view text, int max_depth,
+                                            const std::vector<std::size_t>& targets, std::vector<KeyLine>* key_lines) {
   int line = 1;
   int column = 1;
   int depth = 0;
@@ -104,13 +115,36 @@ std::optional<TextProblem> check_flow_depth(std::string_view text, int max_depth
     previous = text[i];
     ++i;
   };
-  // Characters that need no attention here: ASCII other than comment, quote, bracket and line feed.
-  auto is_quiet = [](char c) {
-    return (static_cast<unsigned char>(c) & 0x80u) == 0 && c != '#' && c != '"' && c != '\'' && c != '[' &&
-           c != '{' && c != ']' && c != '}' && c != '\n';
+  auto is_quiet = [](char c) { return kQuiet[static_cast<unsigned char>(c)]; };
+  // Key lines: `section_indent` is the indentation of the entries below the last top-level line
+  // (kUnknown until its first non-blank line is seen; kNone before any top-level line).
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  constexpr std::size_t kUnknown = kNone - 1;
+  std::size_t section_indent = kNone;
+  std::size_t next_target = 0;
+  const bool find_key_lines = key_lines != nullptr && !targets.empty();
+  auto at_line_start = [&] {
+    std::size_t j = i;
+    while (j < text.size() && text[j] == ' ') ++j;
+    const char first = j < text.size() ? text[j] : '\n';
+    if (first == '\n' || first == '\r' || first == '#') return;  // blank or comment line
+    const std::size_t indent = j - i;
+    if (indent == 0) {
+      section_indent = kUnknown;
+    } else if (section_indent == kUnknown) {
+      section_indent = indent;
+    }
+    const bool key_like = (first >= 'a' && first <= 'z') || (first >= 'A' && first <= 'Z') ||
+                          (first >= '0' && first <= '9') || first == '_';
+    if (!key_like || i == 0 || (indent != 0 && indent != section_indent)) return;
+    if (targets[next_target] <= i) {
+      key_lines->push_back(KeyLine{i, indent, line});
+      ++next_target;
+    }
   };
   while (i < text.size()) {
     const char c = text[i];
+    if (find_key_lines && previous == '\n' && depth == 0 && next_target < targets.size()) at_line_start();
     if (is_quiet(c)) {
       const std::size_t run_start = i;
       while (i < text.size() && is_quiet(text[i])) ++i;

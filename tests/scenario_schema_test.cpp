@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -556,6 +558,78 @@ TEST(ScenarioSchema, PowerSourcesAreNonEmptyLists) {
               ElementsAre("t.yaml:10:13: error: sites.gts.power.grid: expected a non-empty list of {date, mw} "
                           "steps, got an empty list",
                           "t.yaml:11:15: error: sites.gts.power.solar.0: missing required key \"mw\""));
+}
+
+/// `count` orders on consecutive lines, written in descending id order: the order at index i is
+/// o(count - 1 - i). `change(i, sku, quantity, extra)` may alter an order's sku, quantity or add keys.
+std::vector<std::string> order_lines(int count,
+                                     const std::function<void(int, std::string&, std::string&, std::string&)>& change) {
+  std::vector<std::string> lines;
+  for (int i = 0; i < count; ++i) {
+    char id[16];
+    std::snprintf(id, sizeof id, "o%04d", count - 1 - i);
+    std::string sku = "H100";
+    std::string quantity = "4";
+    std::string extra;
+    change(i, sku, quantity, extra);
+    // Appended piece by piece: chains of `+` trip GCC 12's false -Wrestrict at -O2.
+    std::string line = "  ";
+    line.append(id).append(": {owner: tesla, sku: ").append(sku).append(", quantity: ").append(quantity);
+    line.append(", ship: 2024-03-01, lots: 2").append(extra).append("}\n");
+    lines.push_back(line);
+  }
+  return lines;
+}
+
+/// 1-based column of the value of `key` in `line` (`key: value`).
+std::string value_column(const std::string& line, const std::string& key) {
+  return std::to_string(line.find(key + ": ") + key.size() + 3);
+}
+
+TEST(ScenarioSchema, ManyOrdersAreReadLikeFew) {
+  // 3,000 orders: enough for the schema to read them on two threads, half each. They are on lines
+  // 9..3008 (the header takes 1-5, sites 6-7, `orders:` 8): index i is on line 9 + i. The first half
+  // (indices 0..1499) holds ids o2999..o1500, the second o1499..o0000.
+  const std::string sites = "sites:\n  s1: {owner: x}\norders:\n";
+  const auto valid = order_lines(3000, [](int, std::string&, std::string&, std::string&) {});
+  std::string text = sites;
+  for (const std::string& line : valid) text += line;
+  const Built built = build(std::string(kHeader) + text);
+  ASSERT_THAT(built.errors, IsEmpty());
+  const std::vector<Order>& orders = built.scenario->orders;
+  ASSERT_EQ(orders.size(), 3000u);
+  EXPECT_EQ(orders.front().id, "o0000");  // sorted by id, whichever half read them
+  EXPECT_EQ(orders.back().id, "o2999");
+  EXPECT_EQ(orders[1500].id, "o1500");
+  EXPECT_EQ(orders.front().ship.address, "orders.o0000.ship");
+  EXPECT_EQ(orders.front().lots, 2);
+  EXPECT_EQ(orders.back().transit_days.address, "orders.o2999.transit_days");
+
+  // Problems in both halves; a correlation names addresses from both; the total of lots adds both.
+  const auto lines = order_lines(3000, [](int i, std::string& sku, std::string& quantity, std::string& extra) {
+    if (i == 10) sku = "H999";           // o2989, line 19
+    if (i == 2500) quantity = "0";       // o0499, line 2509
+    if (i == 2600) extra = ", site: s1"; // o0399, line 2609: s1 belongs to x
+  });
+  text = sites;
+  for (const std::string& line : lines) text += line;
+  const std::string bad_pair = "  - {between: [orders.o0005.ship, orders.o0006.shipp], rho: 0.5}\n";
+  text += "correlations:\n";                                                 // line 3009
+  text += "  - {between: [orders.o0005.ship, orders.o2990.ship], rho: 0.5}\n";  // line 3010
+  text += bad_pair;                                                           // line 3011
+  LoaderLimits limits;
+  limits.max_total_lots = 5999;  // 3,000 orders of 2 lots
+  EXPECT_THAT(errors_of(text, limits),
+              ElementsAre("t.yaml:9:3: error: orders: total lots over all orders (6000) exceed the limit of 5999",
+                          "t.yaml:19:" + value_column(lines[10], "sku") +
+                              ": error: orders.o2989.sku: unknown sku \"H999\"",
+                          "t.yaml:2509:" + value_column(lines[2500], "quantity") +
+                              ": error: orders.o0499.quantity: must be >= 1, got 0",
+                          "t.yaml:2609:" + value_column(lines[2600], "site") +
+                              ": error: orders.o0399.site: site \"s1\" belongs to owner \"x\", not to \"tesla\"",
+                          "t.yaml:3011:" + std::to_string(bad_pair.find("orders.o0006") + 1) +
+                              ": error: correlations.1.between.1: unknown distribution address "
+                              "\"orders.o0006.shipp\" (did you mean \"orders.o0006.ship\"?)"));
 }
 
 TEST(DidYouMean, SuggestsOnlyCloseCandidates) {
