@@ -59,26 +59,33 @@ void HistogramSet::merge(const HistogramSet& other, std::size_t first_group, std
   }
 }
 
-std::vector<double> HistogramSet::day_statistics(std::size_t group, std::span<const double> ps) const {
-  const std::size_t width = ps.size() + 1;
-  const std::size_t wanted_per_day = 2 * ps.size();  // a low and a high order statistic per percentile
-  std::vector<double> out(days_ * width, kNaN);
-  const Cell* base = cells_.data() + group * bins_ * days_;
-
-  // Pass 1: per day, the number of values and their sum (running sums of the differences per bin).
-  std::vector<std::int64_t> n(days_, 0);
-  std::vector<std::int64_t> total(days_, 0);
-  for (std::size_t b = 0; b < bins_; ++b) {
+template <typename Visit, typename Done>
+void HistogramSet::walk_bins(const Cell* base, Visit visit, Done done) const {
+  for (std::size_t b = 0; b < bins_ && !done(); ++b) {
     const Cell* row = base + b * days_;
     std::int64_t count = 0;
     std::int64_t sum = 0;
     for (std::size_t d = 0; d < days_; ++d) {
       count += row[d].count;
       sum += row[d].sum;
-      n[d] += count;
-      total[d] += sum;
+      visit(d, count, sum);
     }
   }
+}
+
+std::vector<double> HistogramSet::day_statistics(std::size_t group, std::span<const double> ps) const {
+  const std::size_t width = ps.size() + 1;
+  const std::size_t wanted_per_day = 2 * ps.size();  // a low and a high order statistic per percentile
+  std::vector<double> out(days_ * width, kNaN);
+  const Cell* base = cells_.data() + group * bins_ * days_;
+
+  // Pass 1: per day, the number of values and their sum.
+  std::vector<std::int64_t> n(days_, 0);
+  std::vector<std::int64_t> total(days_, 0);
+  walk_bins(base, [&](std::size_t d, std::int64_t count, std::int64_t sum) {
+    n[d] += count;
+    total[d] += sum;
+  }, [] { return false; });
 
   // The ranks each day needs, ascending, and pass 2: walking the bins upwards, a rank is read from the
   // first bin whose cumulative count exceeds it (as a single-series walk would).
@@ -107,24 +114,17 @@ std::vector<double> HistogramSet::day_statistics(std::size_t group, std::span<co
     if (wanted_per_day > 0) ++open_days;
   }
   std::vector<std::int64_t> seen(days_, 0);
-  for (std::size_t b = 0; b < bins_ && open_days > 0; ++b) {
-    const Cell* row = base + b * days_;
-    std::int64_t count = 0;
-    std::int64_t sum = 0;
-    for (std::size_t d = 0; d < days_; ++d) {
-      count += row[d].count;
-      sum += row[d].sum;
-      if (count == 0 || next[d] == wanted_per_day) continue;
-      seen[d] += count;
-      const double bin_mean = static_cast<double>(sum) / static_cast<double>(count);
-      const Wanted* day_wanted = wanted.data() + d * wanted_per_day;
-      while (next[d] < wanted_per_day && day_wanted[next[d]].rank < seen[d]) {
-        value[d * wanted_per_day + day_wanted[next[d]].slot] = bin_mean;
-        ++next[d];
-      }
-      if (next[d] == wanted_per_day) --open_days;
+  walk_bins(base, [&](std::size_t d, std::int64_t count, std::int64_t sum) {
+    if (count == 0 || next[d] == wanted_per_day) return;
+    seen[d] += count;
+    const double bin_mean = static_cast<double>(sum) / static_cast<double>(count);
+    const Wanted* day_wanted = wanted.data() + d * wanted_per_day;
+    while (next[d] < wanted_per_day && day_wanted[next[d]].rank < seen[d]) {
+      value[d * wanted_per_day + day_wanted[next[d]].slot] = bin_mean;
+      ++next[d];
     }
-  }
+    if (next[d] == wanted_per_day) --open_days;
+  }, [&] { return open_days == 0; });
 
   for (std::size_t d = 0; d < days_; ++d) {
     if (n[d] == 0) continue;

@@ -108,6 +108,12 @@ class HistogramSet {
     std::int64_t count = 0;
   };
   std::vector<Cell> cells_;  ///< [(group * bins + bin) * days + day]
+
+  /// For the bins of a group (its first cell `base`) from the lowest up, while !done(): for every day,
+  /// visit(day, count, sum) with the bin's count and sum of values on that day (the running sums of the
+  /// stored differences). Defined in count_histogram.cpp, its only user.
+  template <typename Visit, typename Done>
+  void walk_bins(const Cell* base, Visit visit, Done done) const;
 };
 
 }  // namespace poweron
