@@ -1,7 +1,7 @@
 // Lexical checks on a YAML file's text before yaml-cpp parses it (private to the loader): the encoding
 // (no NUL, valid UTF-8, no control characters) and a bound on flow nesting, which yaml-cpp alone would
 // only notice after reading a flood of unclosed brackets to the end. The flow scan also finds the lines
-// where a big file can be cut into pieces that yaml-cpp parses in parallel (see yaml_reader.cpp).
+// where a big file can be cut into pieces that yaml-cpp parses in parallel (see yaml_regions.hpp).
 #pragma once
 
 #include <cstddef>
