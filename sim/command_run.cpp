@@ -18,6 +18,7 @@
 #include "poweron/result.hpp"
 #include "poweron/sampling.hpp"
 #include "run_outputs.hpp"
+#include "trace_files.hpp"
 
 namespace poweron::cli {
 namespace {

@@ -1,9 +1,7 @@
 // The output folder of `poweron run` (SPEC 5): timeline.csv, events.csv, metrics.csv, manifest.json.
 // The *_csv functions build the file contents in memory, simply (the reference the files are tested
-// against); write_run_outputs writes all four atomically. The two large files (hundreds of MB for a large
-// scenario) are written with the same bytes by a faster path: cut into chunks of a few MB that two threads
-// format (counts produced column by column from ChangesByColumn and capacity_steps, no series x days
-// arrays) and write in order, so memory does not grow with the files. Thread-safe: pure functions (apart
+// against); write_run_outputs writes all four atomically, the two large ones through write_trace_files
+// (trace_files.hpp), which writes the same bytes by a faster path. Thread-safe: pure functions (apart
 // from the files written).
 #pragma once
 
@@ -13,6 +11,7 @@
 #include <vector>
 
 #include "poweron/capacity.hpp"
+#include "poweron/inputs.hpp"
 #include "poweron/manifest.hpp"
 #include "poweron/metrics.hpp"
 #include "poweron/scenario.hpp"
@@ -42,16 +41,8 @@ std::string format_metric(std::string_view name, double value);
 /// The files of one run, in the order written (manifest.json last).
 inline constexpr const char* kRunOutputFiles[] = {"timeline.csv", "events.csv", "metrics.csv", "manifest.json"};
 
-/// Writes timeline.csv (rows at timeline_days(E, step_days)) and events.csv into `folder` (created if
-/// needed), each atomically, on the calling thread and one more. The bytes do not depend on the timing.
-/// Throws UserError (ExitCode::kRuntime) naming the path on an I/O failure (timeline.csv's first if both
-/// fail; a file already committed stays, the other leaves no file) and InternalError for a change log
-/// that does not fit the scenario.
-void write_trace_files(const std::filesystem::path& folder, const Scenario& scenario,
-                       const ResolvedInputs& inputs, const SimulationTrace& trace, std::int64_t step_days);
-
 /// Writes metrics.csv, then manifest.json with `manifest.files` filled in, each atomically. Throws as
-/// write_trace_files.
+/// write_trace_files (trace_files.hpp).
 void write_summary_files(const std::filesystem::path& folder, const Scenario& scenario, const RunMetrics& metrics,
                          Manifest manifest);
 

@@ -20,6 +20,7 @@
 #include "poweron/result.hpp"
 #include "poweron/timeline.hpp"
 #include "run_outputs.hpp"
+#include "trace_files.hpp"
 
 namespace poweron {
 namespace {
