@@ -3,11 +3,11 @@
 
 #include <future>
 #include <string>
-#include <system_error>
 #include <utility>
 
 #include "canonical_text.hpp"
 #include "overlay.hpp"
+#include "parallel_work.hpp"
 #include "scenario_schema.hpp"
 
 namespace poweron {
@@ -32,13 +32,8 @@ Result<Scenario> build(Result<SourceDocument> merged, const LoaderLimits& limits
   // The canonical text depends on the tree alone: for a big document it is written on a second thread
   // while the schema reads the tree (both only read it). The future's destructor waits for the thread
   // on every path.
-  std::future<std::string> canonical;
-  auto write_canonical = [&document] { return canonical_text(document.root); };
-  try {
-    canonical = std::async(is_big(document.root) ? std::launch::async : std::launch::deferred, write_canonical);
-  } catch (const std::system_error&) {
-    canonical = std::async(std::launch::deferred, write_canonical);  // no thread available
-  }
+  std::future<std::string> canonical =
+      start_beside([&document] { return canonical_text(document.root); }, is_big(document.root));
   std::vector<Diagnostic> diagnostics;
   std::optional<Scenario> scenario = build_scenario(document, limits, diagnostics);
   if (!scenario || !diagnostics.empty()) {

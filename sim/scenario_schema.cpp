@@ -5,9 +5,9 @@
 #include <iterator>
 #include <map>
 #include <string>
-#include <system_error>
 
 #include "did_you_mean.hpp"
+#include "parallel_work.hpp"
 #include "schema_rules.hpp"
 #include "schema_values.hpp"
 
@@ -427,12 +427,7 @@ class ScenarioBuilder {
         std::int64_t second_lots = 0;
         auto read_second = [&] { read_order_range(second_reader, node, half, count, second_orders, second_lots); };
         {
-          std::future<void> second;
-          try {
-            second = std::async(std::launch::async, read_second);
-          } catch (const std::system_error&) {
-            second = std::async(std::launch::deferred, read_second);  // no thread available
-          }
+          std::future<void> second = start_beside(read_second);
           read_order_range(reader_, node, 0, half, scenario_.orders, total_lots);
           second.get();
         }

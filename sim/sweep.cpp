@@ -21,7 +21,7 @@
 #include "poweron/result.hpp"
 #include "poweron/sampling.hpp"
 #include "poweron/date.hpp"
-#include "parallel_chunks.hpp"
+#include "parallel_work.hpp"
 
 namespace poweron {
 namespace {

@@ -5,7 +5,7 @@
 #include <future>
 #include <limits>
 
-#include "parallel_chunks.hpp"
+#include "parallel_work.hpp"
 #include "poweron/csv_writer.hpp"
 #include "poweron/metrics.hpp"
 #include "poweron/statistics.hpp"
@@ -203,12 +203,13 @@ std::vector<std::string> write_sweep_outputs(const std::filesystem::path& folder
   // replications.csv, the largest, streams to its file on a second thread while this one builds the
   // others (whose builders split their own work over result.threads); a failure of either reaches the
   // caller, and the future's destructor waits for the second thread before this frame unwinds.
-  std::future<void> replications_written =
-      std::async(result.threads > 1 ? std::launch::async : std::launch::deferred, [&] {
+  std::future<void> replications_written = start_beside(
+      [&] {
         CsvFileWriter replications(folder / "replications.csv");
         emit_replications(replications, result);
         replications.commit();
-      });
+      },
+      result.threads > 1);
   std::vector<std::string> names = {"replications.csv"};
   const std::vector<std::pair<std::string, std::string>> files = {
       {"summary.csv", summary_csv(result)},

@@ -1,5 +1,6 @@
 #include "yaml_reader.hpp"
 
+#include "parallel_work.hpp"
 #include "yaml_document.hpp"
 #include "yaml_regions.hpp"
 #include "yaml_text_checks.hpp"
@@ -44,13 +45,7 @@ std::optional<SourceNode> parse_yaml_tree(std::string_view text, const YamlTreeO
   std::optional<TextProblem> bad;
   if (regions > 1) {
     // A big file: the two scans run at once (an encoding problem is still the one reported first).
-    auto scan_encoding = [text] { return check_encoding(text); };
-    std::future<std::optional<TextProblem>> encoding;
-    try {
-      encoding = std::async(std::launch::async, scan_encoding);
-    } catch (const std::system_error&) {
-      encoding = std::async(std::launch::deferred, scan_encoding);  // no thread available
-    }
+    std::future<std::optional<TextProblem>> encoding = start_beside([text] { return check_encoding(text); });
     auto depth = check_flow_depth(text, limits.max_depth - options.depth_offset, targets, &cuts);
     bad = encoding.get();
     if (!bad) bad = std::move(depth);

@@ -1,12 +1,30 @@
-// Splitting an index range over a few threads, for output stages whose items are independent.
+// Running independent pieces of work on other threads: one task beside the caller (start_beside), or an
+// index range split over a few threads (parallel_chunks). Where no thread can be started, the work runs on
+// the calling thread instead, so the results never depend on it.
 #pragma once
 
 #include <algorithm>
 #include <cstddef>
 #include <future>
+#include <system_error>
+#include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace poweron {
+
+/// Starts fn() on a thread of its own when `on_thread` (and a thread can be started), else defers it to
+/// the caller's get(). The future's destructor waits for the thread on every path.
+template <typename Fn>
+std::future<std::invoke_result_t<Fn&>> start_beside(Fn fn, bool on_thread = true) {
+  if (on_thread) {
+    try {
+      return std::async(std::launch::async, fn);
+    } catch (const std::system_error&) {  // no thread available: fall through
+    }
+  }
+  return std::async(std::launch::deferred, std::move(fn));
+}
 
 /// Calls fn(begin, end) on `threads` contiguous parts of [0, count) at once (the calling thread takes
 /// the first part) and waits for all; rethrows the first part's exception, in part order. Results are
@@ -19,7 +37,7 @@ void parallel_chunks(std::size_t count, int threads, Fn fn) {
   for (std::size_t p = 1; p < parts; ++p) {
     const std::size_t begin = std::min(count, p * step);
     const std::size_t end = std::min(count, begin + step);
-    others.push_back(std::async(std::launch::async, [&fn, begin, end] { fn(begin, end); }));
+    others.push_back(start_beside([&fn, begin, end] { fn(begin, end); }));
   }
   std::exception_ptr failure;
   try {

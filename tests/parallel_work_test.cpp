@@ -1,9 +1,10 @@
-#include "parallel_chunks.hpp"
+#include "parallel_work.hpp"
 
 #include <gtest/gtest.h>
 
 #include <cstddef>
 #include <stdexcept>
+#include <thread>
 #include <vector>
 
 namespace poweron {
@@ -32,6 +33,25 @@ TEST(ParallelChunks, RethrowsAPartsFailureAfterEveryPartFinished) {
                                }),
                std::runtime_error);
   EXPECT_EQ(done, (std::vector<int>{1, 1, 1, 1}));
+}
+
+TEST(StartBeside, DeferredWorkRunsOnTheCallersThreadAtGet) {
+  bool ran = false;
+  std::future<std::thread::id> deferred = start_beside(
+      [&ran] {
+        ran = true;
+        return std::this_thread::get_id();
+      },
+      false);
+  EXPECT_FALSE(ran);  // nothing happens before get()
+  EXPECT_EQ(deferred.get(), std::this_thread::get_id());
+  EXPECT_TRUE(ran);
+}
+
+TEST(StartBeside, ThreadedWorkGivesItsResultAndItsException) {
+  EXPECT_EQ(start_beside([] { return 6 * 7; }).get(), 42);
+  std::future<void> failing = start_beside([] { throw std::runtime_error("work failed"); });
+  EXPECT_THROW(failing.get(), std::runtime_error);
 }
 
 }  // namespace
