@@ -247,24 +247,29 @@ bool SchemaReader::expect_map(const SourceNode& node, const std::string& path) {
   return false;
 }
 
-void SchemaReader::check_keys(const SourceNode& map, const std::string& path,
-                              std::initializer_list<std::string_view> known) {
+namespace {
+
+/// check_keys for any list of known keys (string views or strings).
+template <typename Known>
+void report_unknown_keys(SchemaReader& reader, const SourceNode& map, const std::string& path, const Known& known) {
   // Repeated keys never get here: the YAML reader rejects them.
   for (const auto& [key, value] : map.entries) {
-    if (std::find(known.begin(), known.end(), key.text) == known.end()) {
-      const std::vector<std::string> candidates(known.begin(), known.end());  // only for a message
-      error(key.mark, join_path(path, key.text),
-            "unknown key \"" + key.text + "\"" + did_you_mean(key.text, candidates));
-    }
+    if (std::find(known.begin(), known.end(), key.text) != known.end()) continue;
+    const std::vector<std::string> candidates(known.begin(), known.end());  // only for a message
+    reader.error(key.mark, join_path(path, key.text),
+                 "unknown key \"" + key.text + "\"" + did_you_mean(key.text, candidates));
   }
 }
 
+}  // namespace
+
+void SchemaReader::check_keys(const SourceNode& map, const std::string& path,
+                              std::initializer_list<std::string_view> known) {
+  report_unknown_keys(*this, map, path, known);
+}
+
 void SchemaReader::check_keys(const SourceNode& map, const std::string& path, const std::vector<std::string>& known) {
-  for (const auto& [key, value] : map.entries) {
-    if (std::find(known.begin(), known.end(), key.text) == known.end()) {
-      error(key.mark, join_path(path, key.text), "unknown key \"" + key.text + "\"" + did_you_mean(key.text, known));
-    }
-  }
+  report_unknown_keys(*this, map, path, known);
 }
 
 const SourceNode* SchemaReader::optional(const SourceNode& map, std::string_view key) const {
