@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <future>
 #include <string>
-#include <system_error>
 #include <thread>
 #include <unordered_set>
 #include <utility>
 
+#include "parallel_work.hpp"
 #include "yaml_document.hpp"
 
 namespace poweron {
@@ -225,11 +225,7 @@ std::optional<SourceNode> parse_in_regions(std::string_view text, const std::vec
     // Declared after `regions`: on an exception the futures' destructors wait for their threads first.
     std::vector<std::future<void>> others;
     for (std::size_t k = 1; k < regions.size(); ++k) {
-      try {
-        others.push_back(std::async(std::launch::async, work, std::ref(regions[k])));
-      } catch (const std::system_error&) {
-        work(regions[k]);  // no thread available: this one does it
-      }
+      others.push_back(start_beside([&work, &region = regions[k]] { work(region); }));
     }
     work(regions.front());
     for (std::future<void>& other : others) other.get();
