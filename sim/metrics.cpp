@@ -74,8 +74,7 @@ std::vector<std::int64_t> daily_powered(const Scenario& scenario, const std::vec
     if (c.state != ChipState::kPowered || c.owner != owner || (sku >= 0 && c.sku != sku)) continue;
     const double t = snap_time(c.time);
     if (t >= horizon) continue;
-    // day_column(t, last_day) (timeline.hpp), with the inline day_of.
-    counts[static_cast<std::size_t>(t < 0 ? 0 : std::min(day_of(t), last_day))] += c.delta;
+    counts[static_cast<std::size_t>(day_column(t, last_day))] += c.delta;
   }
   std::partial_sum(counts.begin(), counts.end(), counts.begin());
   return counts;
@@ -127,8 +126,7 @@ RunMetrics compute_metrics(const Scenario& scenario, const std::vector<StateChan
       last_time = c.time;
       t = snap_time(c.time);
       days_left = horizon - std::max(t, 0.0);
-      // day_column(t, last_day) (timeline.hpp), with the inline day_of.
-      column = t >= horizon ? 0 : static_cast<std::size_t>(t < 0 ? 0 : std::min(day_of(t), last_day));
+      column = t >= horizon ? 0 : static_cast<std::size_t>(day_column(t, last_day));
     }
     if (t >= horizon) continue;
     const double gpu_days = static_cast<double>(c.delta) * days_left;

@@ -20,6 +20,7 @@
 #include "poweron/random.hpp"
 #include "poweron/result.hpp"
 #include "poweron/sampling.hpp"
+#include "poweron/timeline.hpp"
 #include "poweron/date.hpp"
 #include "parallel_work.hpp"
 
@@ -138,7 +139,7 @@ void add_bands(const SweepPlan& plan, WorkerState& state) {
       last_time = c.time;
       const double t = snap_time(c.time);
       past_horizon = t >= horizon;
-      column = past_horizon ? 0 : static_cast<std::size_t>(t < 0 ? 0 : std::min(day_of(t), last_day));
+      column = past_horizon ? 0 : static_cast<std::size_t>(day_column(t, last_day));
     }
     if (past_horizon) continue;
     const std::int32_t owner = is_site_state(c.state) ? plan.site_owner[static_cast<std::size_t>(c.site)] : c.owner;
