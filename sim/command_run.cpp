@@ -10,6 +10,7 @@
 
 #include "command_support.hpp"
 #include "commands.hpp"
+#include "parallel_work.hpp"
 #include "poweron/date.hpp"
 #include "poweron/inputs.hpp"
 #include "poweron/manifest.hpp"
@@ -80,7 +81,7 @@ int run_command(const RunArgs& args, std::ostream& out, std::ostream& err) {
   InputSampler& sampler = keyed ? static_cast<InputSampler&>(*keyed) : point;
   // The manifest's fields (the SHA-256 of the scenario text among them) do not depend on the run: made on
   // a thread of their own while the simulation runs.
-  std::future<Manifest> manifest_made = std::async(std::launch::async, [&] {
+  std::future<Manifest> manifest_made = start_beside([&] {
     Manifest manifest = base_manifest("run", args.command_line, scenario, args.overrides);
     manifest.seed = seed;
     manifest.replications = 1;
@@ -96,8 +97,7 @@ int run_command(const RunArgs& args, std::ostream& out, std::ostream& err) {
 
   // The metrics are only needed for metrics.csv and the summary: computed on a thread of their own while
   // the two large files are written. (Both futures' destructors wait for their threads on every path.)
-  std::future<RunMetrics> metrics_computed =
-      std::async(std::launch::async, [&] { return compute_metrics(scenario, trace.changes); });
+  std::future<RunMetrics> metrics_computed = start_beside([&] { return compute_metrics(scenario, trace.changes); });
   const std::filesystem::path folder =
       args.out_dir ? std::filesystem::path(*args.out_dir) : std::filesystem::path("out") / folder_name(scenario.name);
   RunMetrics metrics;
