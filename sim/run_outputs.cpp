@@ -5,7 +5,6 @@
 #include "poweron/csv_writer.hpp"
 #include "poweron/date.hpp"
 #include "timeline_layout.hpp"
-#include "trace_files.hpp"
 
 namespace poweron {
 namespace {
@@ -100,13 +99,6 @@ void write_summary_files(const std::filesystem::path& folder, const Scenario& sc
   write_file_atomic(folder / "metrics.csv", metrics_csv(scenario, metrics));
   manifest.files.assign(std::begin(kRunOutputFiles), std::end(kRunOutputFiles));
   write_file_atomic(folder / "manifest.json", to_json(manifest));
-}
-
-void write_run_outputs(const std::filesystem::path& folder, const Scenario& scenario,
-                       const ResolvedInputs& inputs, const SimulationTrace& trace, const RunMetrics& metrics,
-                       Manifest manifest, std::int64_t step_days) {
-  write_trace_files(folder, scenario, inputs, trace, step_days);
-  write_summary_files(folder, scenario, metrics, std::move(manifest));
 }
 
 }  // namespace poweron

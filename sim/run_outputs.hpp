@@ -1,7 +1,7 @@
 // The output folder of `poweron run` (SPEC 5): timeline.csv, events.csv, metrics.csv, manifest.json.
 // The *_csv functions build the file contents in memory, simply (the reference the files are tested
-// against); write_run_outputs writes all four atomically, the two large ones through write_trace_files
-// (trace_files.hpp), which writes the same bytes by a faster path. Thread-safe: pure functions (apart
+// against); write_summary_files writes metrics.csv and manifest.json atomically, after write_trace_files
+// (trace_files.hpp) wrote the two large ones with the same bytes by a faster path. Thread-safe: pure functions (apart
 // from the files written).
 #pragma once
 
@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "poweron/capacity.hpp"
-#include "poweron/inputs.hpp"
 #include "poweron/manifest.hpp"
 #include "poweron/metrics.hpp"
 #include "poweron/scenario.hpp"
@@ -41,15 +40,10 @@ std::string format_metric(std::string_view name, double value);
 /// The files of one run, in the order written (manifest.json last).
 inline constexpr const char* kRunOutputFiles[] = {"timeline.csv", "events.csv", "metrics.csv", "manifest.json"};
 
-/// Writes metrics.csv, then manifest.json with `manifest.files` filled in, each atomically. Throws as
-/// write_trace_files (trace_files.hpp).
+/// Writes metrics.csv, then manifest.json with `manifest.files` filled in, each atomically; called after
+/// write_trace_files (trace_files.hpp), so manifest.json is written only when all others were. Throws as
+/// write_trace_files.
 void write_summary_files(const std::filesystem::path& folder, const Scenario& scenario, const RunMetrics& metrics,
                          Manifest manifest);
-
-/// The four files of a run: write_trace_files, then write_summary_files (so manifest.json is written only
-/// when all others were).
-void write_run_outputs(const std::filesystem::path& folder, const Scenario& scenario,
-                       const ResolvedInputs& inputs, const SimulationTrace& trace, const RunMetrics& metrics,
-                       Manifest manifest, std::int64_t step_days);
 
 }  // namespace poweron

@@ -95,7 +95,7 @@ TEST(RunOutputs, EventsCsvUsesIdsAndCalendarDates) {
             "9.999999999999,2024-01-11,power_on,a,s,o1,0,1\n");
 }
 
-// write_run_outputs streams timeline.csv and events.csv; they must equal the text functions byte for byte,
+// write_trace_files streams timeline.csv and events.csv; they must equal the text functions byte for byte,
 // with ids that need quoting (precomputed labels), dates outside the cached span and a non-finite time.
 TEST(RunOutputs, WrittenFilesEqualTheTextFunctionsAndReplaceOlderOutputs) {
   Scenario s = two_owner_scenario();
@@ -115,7 +115,8 @@ TEST(RunOutputs, WrittenFilesEqualTheTextFunctionsAndReplaceOlderOutputs) {
   Manifest manifest;
   manifest.command = "run";
   for (const std::int64_t step : {1, 4}) {  // the second run replaces every file of the first
-    write_run_outputs(folder, s, inputs, trace, metrics, manifest, step);
+    write_trace_files(folder, s, inputs, trace, step);
+    write_summary_files(folder, s, metrics, manifest);
     const std::vector<std::int64_t> days = timeline_days(s.last_day(), step);
     EXPECT_EQ(read_file(folder / "timeline.csv"),
               timeline_csv(s, days, daily_counts_at(s, trace.changes, days), compute_capacity_at(s, inputs, days)));
