@@ -36,6 +36,16 @@ void Simulator::run_into(const ResolvedInputs& inputs, InputSampler& sampler, co
   trace = run.run();
 }
 
+void Simulator::run_into(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options,
+                         RunAccumulator& accumulator) const {
+  if (!impl_) throw InternalError("Simulator::run on a moved-from simulator");
+  impl_->layout.check_inputs(inputs);
+  if (!accumulator.fits(impl_->scenario)) throw InternalError("Simulator::run_into: an accumulator of another scenario");
+  accumulator.reset();
+  ModelRun run(impl_->scenario, impl_->layout, inputs, sampler, options, {}, &accumulator);
+  run.run();
+}
+
 const Scenario& Simulator::scenario() const {
   if (!impl_) throw InternalError("Simulator::scenario on a moved-from simulator");
   return impl_->scenario;

@@ -25,7 +25,8 @@ std::string time_text(double time) {
 }  // namespace
 
 ModelRun::ModelRun(const Scenario& scenario, const ModelLayout& layout, const ResolvedInputs& inputs,
-                   InputSampler& sampler, const RunOptions& options, SimulationTrace storage)
+                   InputSampler& sampler, const RunOptions& options, SimulationTrace storage,
+                   RunAccumulator* accumulator)
     : scenario_(scenario),
       layout_(layout),
       inputs_(inputs),
@@ -34,6 +35,7 @@ ModelRun::ModelRun(const Scenario& scenario, const ModelLayout& layout, const Re
       end_time_(static_cast<double>(scenario.last_day() + 1)),
       sampled_(sampler.sampled()),
       keyed_by_hash_(sampler.keyed_by_address_hash()),
+      accumulator_(accumulator),
       trace_(std::move(storage)) {
   trace_.changes.clear();
   trace_.events.clear();
@@ -59,7 +61,7 @@ ModelRun::ModelRun(const Scenario& scenario, const ModelLayout& layout, const Re
   // Runs log ~50-70 changes and ~35-50 events per lot (the shipped scenario, the generated large one).
   // Reserving generously costs address space only: pages are faulted in when first written, so the
   // headroom saves the copies and the re-faulting of doubling without raising the resident memory.
-  reserve_in_huge_pages(trace_.changes, layout.lots.size() * 96 + layout.orders.size() + 64);
+  if (accumulator_ == nullptr) reserve_in_huge_pages(trace_.changes, layout.lots.size() * 96 + layout.orders.size() + 64);
   if (options.record_events) reserve_in_huge_pages(trace_.events, layout.lots.size() * 64 + 64);
 }
 
@@ -346,7 +348,11 @@ void ModelRun::on_rma_return(std::int32_t index) {
 
 void ModelRun::log_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state,
                           std::int64_t delta) {
-  append_in_huge_pages(trace_.changes, StateChange{now_, owner, site, sku, state, delta});
+  if (accumulator_ != nullptr) {
+    accumulator_->add(now_, owner, site, sku, state, delta);
+  } else {
+    append_in_huge_pages(trace_.changes, StateChange{now_, owner, site, sku, state, delta});
+  }
   if (options_.check_invariants) count_change(owner, site, sku, state, delta);
 }
 

@@ -6,8 +6,9 @@
 //   - a Placement is chips of one lot placed together at a site, waiting in its FCFS queue;
 //   - a Job is k equal chunks of one placement started together by k crews (install, then burn-in);
 //   - a PowerGroup (power_allocation.hpp) is chips that finished burn-in together.
-// Every change of a chip count goes through log_change, which appends to the StateChange log and, when
-// invariants are checked, keeps the counts the checks use. model_run.cpp holds the run loop, logging, checks and the
+// Every change of a chip count goes through log_change, which appends to the StateChange log (or, for a
+// run with a RunAccumulator, adds it there instead, keeping no log) and, when invariants are checked,
+// keeps the counts the checks use. model_run.cpp holds the run loop, logging, checks and the
 // events; site_process.cpp holds the per-instant site processes (placement, crews, power).
 #pragma once
 
@@ -20,6 +21,7 @@
 #include "poweron/event_queue.hpp"
 #include "poweron/inputs.hpp"
 #include "poweron/model.hpp"
+#include "poweron/run_accumulator.hpp"
 #include "poweron/trace.hpp"
 #include "power_allocation.hpp"
 
@@ -85,9 +87,11 @@ struct OwnerState {
 
 class ModelRun {
  public:
-  /// `storage`: an empty trace whose capacity the run's log reuses.
+  /// `storage`: an empty trace whose capacity the run's log reuses. With an `accumulator` (reset by the
+  /// caller), changes go there and the returned trace's change log stays empty.
   ModelRun(const Scenario& scenario, const ModelLayout& layout, const ResolvedInputs& inputs,
-           InputSampler& sampler, const RunOptions& options, SimulationTrace storage = {});
+           InputSampler& sampler, const RunOptions& options, SimulationTrace storage = {},
+           RunAccumulator* accumulator = nullptr);
   SimulationTrace run();
 
  private:
@@ -141,6 +145,7 @@ class ModelRun {
   const double end_time_;  ///< E + 1: events at or after it are not simulated
   const bool sampled_;
   const bool keyed_by_hash_;  ///< sampler_.keyed_by_address_hash(): burn-in addresses are hashed, not built
+  RunAccumulator* const accumulator_;  ///< null: changes are logged
 
   Queue queue_;
   double now_ = 0;

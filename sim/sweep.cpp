@@ -19,6 +19,7 @@
 #include "poweron/model.hpp"
 #include "poweron/random.hpp"
 #include "poweron/result.hpp"
+#include "poweron/run_accumulator.hpp"
 #include "poweron/sampling.hpp"
 #include "poweron/timeline.hpp"
 #include "poweron/date.hpp"
@@ -39,15 +40,6 @@ std::int64_t total_chips(const Scenario& scenario) {
   return total;
 }
 
-/// A band series' run of equal days being counted: `run_value` on days [run_start, column), then
-/// `value` from day `column` on (changes of the day `column` included).
-struct BandRun {
-  std::size_t run_start = 0;
-  std::int64_t run_value = 0;
-  std::size_t column = 0;
-  std::int64_t value = 0;
-};
-
 /// A run of equal days of one band group, ready to be counted.
 struct ClosedRun {
   std::size_t group;
@@ -67,92 +59,62 @@ struct SweepPlan {
   std::int64_t days = 0;
   int band_bits = 0;
   std::int64_t band_max = 0;
-  /// Per site: the index of its owner (the row its site-state counts go to).
-  std::vector<std::int32_t> site_owner;
-  /// Per ChipState: its index in kBandStates, or -1 when it has no band.
-  std::array<int, kChipStateCount> band_of_state{};
 
   SweepPlan(const Scenario& s, const SweepOptions& o)
-      : scenario(s), options(o), simulator(s), copula(CopulaPlan::for_scenario(s)), inputs(s) {
-    band_of_state.fill(-1);
-    for (std::size_t k = 0; k < kBandStateCount; ++k) band_of_state[static_cast<std::size_t>(kBandStates[k])] = static_cast<int>(k);
-    site_owner.assign(s.sites.size(), -1);
-    for (std::size_t site = 0; site < s.sites.size(); ++site) {
-      for (std::size_t owner = 0; owner < s.owners.size(); ++owner) {
-        if (s.sites[site].owner == s.owners[owner].id) site_owner[site] = static_cast<std::int32_t>(owner);
-      }
-    }
-  }
+      : scenario(s), options(o), simulator(s), copula(CopulaPlan::for_scenario(s)), inputs(s) {}
 };
 
 /// One worker's private aggregates, merged after the workers finish, and its scratch, reused by every
 /// replication it runs so that a replication allocates (almost) nothing in steady state.
-struct WorkerState {
+struct alignas(128) WorkerState {  // aligned: workers write their own state only, never a shared cache line
   std::unique_ptr<HistogramSet> bands;  ///< allocated (and first touched) by the worker's own thread
   std::vector<std::int64_t> critical_counts;
   // Scratch.
   std::optional<KeyedSampler> sampler;  ///< reseeded per replication; keeps its seed-free caches
-  SimulationTrace trace;
-  std::vector<BandRun> band_runs;  ///< per band group (row, state k), the open run of days
+  std::optional<RunAccumulator> accumulator;  ///< the replication's metrics and daily counts
+  RunMetrics metrics;
+  std::vector<std::int64_t> day_values, all_day_values;  ///< band series' increments per day
   std::vector<ClosedRun> closed_runs;  ///< one replication's runs, counted together
   ConstructionGraph::Schedule schedule;
 };
 
-/// Counts one replication's daily band series into the worker's histograms, straight from the change
-/// log, a run of equal days at a time. Day columns follow timeline.hpp's convention (a change counts from
-/// day clamp(day_of(t), 0, E) on; changes at or after E + 1 are ignored), site states count for the
-/// site's owner (as owner_state_series does), and `all` (the last row) sums the owners. The change log
-/// is in time order, so each series' value only needs to be known when its day column moves on.
+/// Counts one replication's daily band series into the worker's histograms, a run of equal days at a
+/// time: each series' day-end counts are the running sums of its day increments (summed over SKUs; site
+/// states count for the site's owner, and `all`, the last row, sums the owners).
 void add_bands(const SweepPlan& plan, WorkerState& state) {
   const std::size_t owners = plan.scenario.owners.size();
-  const auto days = static_cast<std::size_t>(plan.days);
-  const std::int64_t last_day = plan.days - 1;
-  const double horizon = static_cast<double>(plan.days);
-  std::vector<BandRun>& runs = state.band_runs;
-  runs.assign(plan.rows * kBandStateCount, BandRun{});
+  const std::size_t skus = plan.scenario.skus.size();
+  const RunAccumulator& accumulator = *state.accumulator;
+  const std::size_t days = accumulator.days();
+  std::vector<std::int64_t>& values = state.day_values;  // one owner's increments per day
+  std::vector<std::int64_t>& all_values = state.all_day_values;
   std::vector<ClosedRun>& closed = state.closed_runs;
   closed.clear();
-  const std::size_t all_row = owners * kBandStateCount;
-  // Closes the open run of `group` if its value changes on day `run.column` (`value` holds from there).
-  auto close_if_changed = [&](std::size_t group, BandRun& run) {
-    if (run.value == run.run_value) return;
-    if (run.column > run.run_start) closed.push_back({group, run.run_start, run.column, run.run_value});
-    run.run_value = run.value;
-    run.run_start = run.column;
+  auto close_runs = [&](std::size_t group, const std::vector<std::int64_t>& increments) {
+    std::int64_t value = 0;
+    std::int64_t run_value = 0;
+    std::size_t run_start = 0;
+    for (std::size_t d = 0; d < days; ++d) {
+      value += increments[d];
+      if (value == run_value) continue;
+      if (d > run_start) closed.push_back({group, run_start, d, run_value});
+      run_value = value;
+      run_start = d;
+    }
+    closed.push_back({group, run_start, days, run_value});
   };
-  auto apply = [&](std::size_t group, std::size_t column, std::int64_t delta) {
-    BandRun& run = runs[group];
-    if (column > run.column) {  // `value` held on days [run.column, column)
-      close_if_changed(group, run);
-      run.column = column;
+  for (std::size_t k = 0; k < kBandStateCount; ++k) {
+    all_values.assign(days, 0);
+    for (std::size_t owner = 0; owner < owners; ++owner) {
+      values.assign(days, 0);
+      for (std::size_t sku = 0; sku < skus; ++sku) {
+        const std::span<const std::int64_t> deltas = accumulator.day_deltas(owner, sku, k);
+        for (std::size_t d = 0; d < days; ++d) values[d] += deltas[d];
+      }
+      for (std::size_t d = 0; d < days; ++d) all_values[d] += values[d];
+      close_runs(owner * kBandStateCount + k, values);
     }
-    run.value += delta;
-  };
-  // Consecutive changes mostly share their time: find its day column once per time.
-  double last_time = std::numeric_limits<double>::quiet_NaN();  // equal to no time
-  bool past_horizon = false;
-  std::size_t column = 0;
-  for (const StateChange& c : state.trace.changes) {
-    const int k = plan.band_of_state[static_cast<std::size_t>(c.state)];
-    if (k < 0) continue;
-    if (!(c.time == last_time)) {
-      last_time = c.time;
-      const double t = snap_time(c.time);
-      past_horizon = t >= horizon;
-      column = past_horizon ? 0 : static_cast<std::size_t>(day_column(t, last_day));
-    }
-    if (past_horizon) continue;
-    const std::int32_t owner = is_site_state(c.state) ? plan.site_owner[static_cast<std::size_t>(c.site)] : c.owner;
-    if (owner < 0 || static_cast<std::size_t>(owner) >= owners) {
-      throw InternalError("sweep: state change of an invalid owner or site index");
-    }
-    apply(static_cast<std::size_t>(owner) * kBandStateCount + static_cast<std::size_t>(k), column, c.delta);
-    apply(all_row + static_cast<std::size_t>(k), column, c.delta);
-  }
-  for (std::size_t group = 0; group < runs.size(); ++group) {
-    BandRun& run = runs[group];
-    close_if_changed(group, run);
-    closed.push_back({group, run.run_start, days, run.run_value});
+    close_runs(owners * kBandStateCount + k, all_values);
   }
   // The histogram cells are scattered over a set far larger than the caches: count each run with the
   // memory of a run a few places ahead already on its way.
@@ -181,9 +143,11 @@ void run_replication(const SweepPlan& plan, SweepResult& result, WorkerState& st
   RunOptions run_options;
   run_options.record_events = false;
   run_options.check_invariants = false;
-  plan.simulator.run_into(inputs, sampler, run_options, state.trace);
+  if (!state.accumulator) state.accumulator.emplace(scenario);
+  plan.simulator.run_into(inputs, sampler, run_options, *state.accumulator);
 
-  const RunMetrics metrics = compute_metrics(scenario, state.trace.changes);
+  RunMetrics& metrics = state.metrics;
+  state.accumulator->metrics_into(metrics);
   double* row_out = result.values.data() + static_cast<std::size_t>(r) * result.column_count;
   for (std::size_t row = 0; row < plan.rows; ++row) {
     std::copy(metrics.values[row].begin(), metrics.values[row].end(), row_out + result.column_offset[row]);

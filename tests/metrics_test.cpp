@@ -4,10 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
+#include <numeric>
 #include <cmath>
 
 #include "poweron/date.hpp"
 #include "poweron/result.hpp"
+#include "poweron/run_accumulator.hpp"
 #include "poweron/timeline.hpp"
 
 namespace poweron {
@@ -176,6 +179,69 @@ TEST(Metrics, RejectsAChangeWithAnInvalidIndex) {
   EXPECT_THROW(compute_metrics(s, {change(0, 0, 3, 0, ChipState::kPowered, 1)}), InternalError);
   EXPECT_THROW(compute_metrics(s, {change(0, 0, -1, 2, ChipState::kWarehouse, 1)}), InternalError);
   EXPECT_THROW(compute_metrics(s, {change(0, 0, 0, 0, ChipState::kWarehouse, 1)}), InternalError);
+}
+
+// Chips that enter and leave a state within one instant add nothing: with many fractional times and
+// other chips in the same states in between, the integrals are exact (sums of whole ticks), so the
+// pass-through leaves no rounding residue (summing delta * (E + 1 - t) in doubles, in this order, left
+// 2.3e-13 unpowered GPU-days here), and any order of the same changes gives the same bits.
+TEST(Metrics, ChipsPassingThroughAStateInOneInstantAddExactlyZeroInAnyOrder) {
+  const Scenario s = base_scenario();
+  using S = ChipState;
+  std::vector<StateChange> log;
+  std::uint64_t state = 12345;
+  auto next_time = [&] {  // a fraction with many binary digits in [0, 9)
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(state >> 11) * 0x1.0p-53 * 9.0;
+  };
+  for (int i = 0; i < 500; ++i) {
+    const double t = next_time();
+    const std::int64_t n = 1 + i % 97;
+    const std::int64_t k = 1 + i % 13;
+    // n chips at site 0 and k at site 1 pass through `installed` at t (installed, then powered at once) ...
+    log.push_back(change(t, 0, 0, 0, S::kInstalled, n));
+    log.push_back(change(t, 0, 1, 0, S::kInstalled, k));
+    log.push_back(change(t, 0, 0, 0, S::kInstalled, -n));
+    log.push_back(change(t, 0, 1, 0, S::kInstalled, -k));
+    log.push_back(change(t, 0, 0, 0, S::kPowered, n));
+    log.push_back(change(t, 0, 1, 0, S::kPowered, k));
+    // ... while other chips wait in `queued` of the same site from t on.
+    log.push_back(change(t, 0, 0, 0, S::kQueued, 3));
+  }
+  std::stable_sort(log.begin(), log.end(), [](const StateChange& a, const StateChange& b) { return a.time < b.time; });
+  const RunMetrics m = compute_metrics(s, log);
+  EXPECT_EQ(m.values[0][kUnpoweredGpuDays], 0.0);
+  EXPECT_EQ(m.values[2][kUnpoweredGpuDays], 0.0);
+  EXPECT_GT(m.values[0][kQueuedGpuDays], 0.0);
+  EXPECT_EQ(m.values[0][kFinalPowered], static_cast<double>(std::accumulate(
+      log.begin(), log.end(), std::int64_t{0},
+      [](std::int64_t sum, const StateChange& c) { return c.state == S::kPowered ? sum + c.delta : sum; })));
+  EXPECT_EQ(m.values[0][kIdleGpuDays], m.values[0][kQueuedGpuDays]);
+
+  std::vector<StateChange> reversed(log.rbegin(), log.rend());
+  const RunMetrics r = compute_metrics(s, reversed);
+  for (std::size_t k = 0; k < kBaseMetricCount; ++k) {
+    EXPECT_EQ(std::bit_cast<std::uint64_t>(r.values[0][k]), std::bit_cast<std::uint64_t>(m.values[0][k]))
+        << kBaseMetricNames[k];
+  }
+}
+
+// Integrals count in ticks of 2^-32 day unless chips x days x 2^32 would not fit in 63 bits.
+TEST(Metrics, TicksAreCoarserOnlyForHugeScenarios) {
+  Scenario s = base_scenario();
+  EXPECT_EQ(RunAccumulator(s).tick_bits(), 32);
+  Order order;
+  order.id = "huge";
+  order.owner = "a";
+  order.sku = "A";
+  order.quantity = std::int64_t{1} << 40;
+  s.orders.push_back(order);
+  const int bits = RunAccumulator(s).tick_bits();
+  EXPECT_LT(bits, 32);
+  EXPECT_GE(bits, 16);
+  // 2^40 chips powered over all 10 days: 10 * 2^40 GPU-days, exact at the coarser ticks.
+  const RunMetrics m = compute_metrics(s, {change(kStart, 0, 0, 0, ChipState::kPowered, std::int64_t{1} << 40)});
+  EXPECT_EQ(m.values[0][kPoweredGpuDays], 10.0 * 0x1.0p40);
 }
 
 // With every change on a whole day, the state is constant over each day and equals the end-of-day

@@ -5,6 +5,7 @@
 // date of an instant t is start + floor(t) (SPEC section 3). Thread-safe: pure functions only.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -48,6 +49,13 @@ inline std::int64_t day_of(double time) {
   if (!(std::fabs(snapped) < 0x1.0p62)) return static_cast<std::int64_t>(std::floor(snapped));
   const auto truncated = static_cast<std::int64_t>(snapped);  // towards zero
   return static_cast<double>(truncated) > snapped ? truncated - 1 : truncated;
+}
+
+/// Column index for a change at `time`: clamp(day_of(time), 0, last_day); -inf and negatives give 0.
+/// REQUIRES: time < last_day + 1 after snapping (later changes are not part of the timeline).
+inline std::int64_t day_column(double time, std::int64_t last_day) {
+  if (time < 0) return 0;  // also kBeforeStart (-inf), which day_of cannot convert
+  return std::min(day_of(time), last_day);
 }
 
 }  // namespace poweron

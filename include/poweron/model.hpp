@@ -17,6 +17,8 @@
 
 namespace poweron {
 
+class RunAccumulator;
+
 struct RunOptions {
   bool record_events = false;  ///< fill SimulationTrace::events (run needs them; sweeps do not)
   /// Check chip conservation per SKU after every instant; throws InternalError on a violation.
@@ -43,6 +45,12 @@ class Simulator {
   /// replications with one trace allocates the change log once (sweeps). The result equals run()'s.
   void run_into(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options,
                 SimulationTrace& trace) const;
+
+  /// As run(), but every change goes to `accumulator` (built for this scenario; reset here) instead of a
+  /// log: the way to run many replications that need metrics and daily counts only (sweeps). Its
+  /// metrics equal compute_metrics of run()'s log, bit for bit.
+  void run_into(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options,
+                RunAccumulator& accumulator) const;
 
   const Scenario& scenario() const;
 

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "poweron/count_histogram.hpp"
+#include "poweron/run_accumulator.hpp"
 #include "poweron/scenario.hpp"
 #include "poweron/trace.hpp"
 
@@ -44,10 +45,10 @@ struct SweepOptions {
   std::function<void(std::int64_t, std::int64_t)> progress;
 };
 
-/// The states whose daily percentiles are kept (bands.csv), in output order.
-inline constexpr std::size_t kBandStateCount = 4;
-inline constexpr std::array<ChipState, kBandStateCount> kBandStates = {
-    ChipState::kPowered, ChipState::kWarehouse, ChipState::kQueued, ChipState::kInstalled};
+/// The states whose daily percentiles are kept (bands.csv), in output order: the states a RunAccumulator
+/// follows, whose day increments the bands are counted from.
+inline constexpr std::size_t kBandStateCount = kTrackedStateCount;
+inline constexpr std::array<ChipState, kBandStateCount> kBandStates = kTrackedStates;
 
 struct SweepResult {
   std::int64_t runs = 0;

@@ -102,11 +102,5 @@ class ChangesByColumn {
   std::vector<std::size_t> order_;
 };
 
-/// Column index for a change at `time`: clamp(day_of(time), 0, last_day); -inf and negatives give 0.
-/// REQUIRES: time < last_day + 1 after snapping (later changes are not part of the timeline).
-inline std::int64_t day_column(double time, std::int64_t last_day) {
-  if (time < 0) return 0;  // also kBeforeStart (-inf), which day_of cannot convert
-  return std::min(day_of(time), last_day);
-}
 
 }  // namespace poweron

@@ -1,0 +1,128 @@
+// A run's metrics (SPEC 4) and daily counts, accumulated change by change as the model makes them.
+//
+// Every metric is linear in the changes: a change of `delta` chips at time t < E + 1 adds
+// delta * (E + 1 - max(t, 0)) GPU-days to the integral of its state, and `delta` to the day column
+// clamp(day_of(t), 0, E) from which it counts at day ends (timeline.hpp's convention; times snapped
+// first, changes at or after E + 1 ignored). So a run needs no change log for its metrics: a sweep feeds
+// the model's changes straight in, and compute_metrics feeds a logged run's changes through the same
+// add(), so a sweep's replication and `run --sample` of its seed agree to the bit.
+//
+// The integrals are sums of integers: times count in ticks of 2^-k day (k = tick_bits(), 32 unless the
+// scenario is so large that chips x days x 2^k would not fit in 63 bits), summed modulo 2^64, which is
+// exact whatever the order because the true total fits. So chips that pass through a state within an
+// instant add exactly 0 (never a rounding residue such as -3e-11 GPU-days), no integral is negative,
+// and the metrics do not depend on the order of the changes. Rounding a time to a tick moves it by at
+// most 2^-(k+1) day (10 microseconds at k = 32; SPEC 3 asks for one second).
+//
+//   RunAccumulator acc(scenario);
+//   for (const StateChange& c : log) acc.add(c.time, c.owner, c.site, c.sku, c.state, c.delta);
+//   RunMetrics m = acc.metrics();
+//
+// Not thread-safe; one per thread. reset() starts the next run and keeps the storage.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <span>
+#include <vector>
+
+#include "poweron/date.hpp"
+#include "poweron/metrics.hpp"
+#include "poweron/scenario.hpp"
+#include "poweron/trace.hpp"
+
+namespace poweron {
+
+/// The states an accumulator follows (the metrics integrate them; sweeps band them), in bands.csv order.
+inline constexpr std::size_t kTrackedStateCount = 4;
+inline constexpr std::array<ChipState, kTrackedStateCount> kTrackedStates = {
+    ChipState::kPowered, ChipState::kWarehouse, ChipState::kQueued, ChipState::kInstalled};
+
+class RunAccumulator {
+ public:
+  explicit RunAccumulator(const Scenario& scenario);
+
+  /// Forgets every change; keeps the storage.
+  void reset();
+
+  /// One change of a chip count. REQUIRES valid indices (site -1 exactly for owner-level states) and, for
+  /// a site state, `owner` the site's owner; compute_metrics checks untrusted logs first.
+  void add(double time, std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state,
+           std::int64_t delta) {
+    const int k = kTrackedIndex[static_cast<std::size_t>(state)];
+    if (k < 0) return;
+    if (!(time == last_time_)) set_time(time);
+    if (past_horizon_) return;
+    const auto s = static_cast<std::size_t>(sku);
+    const std::size_t series =
+        site < 0 ? static_cast<std::size_t>(owner) * skus_ + s
+                 : owner_series_ + (static_cast<std::size_t>(site) * skus_ + s) * kSiteStates +
+                       static_cast<std::size_t>(kSiteSlot[static_cast<std::size_t>(k)]);
+    tick_sums_[series] += static_cast<std::uint64_t>(delta) * ticks_left_;  // modulo 2^64: see above
+    day_deltas_[((static_cast<std::size_t>(owner) * skus_ + s) * kTrackedStateCount + static_cast<std::size_t>(k)) *
+                    days_ + column_] += delta;
+  }
+
+  /// The run's metrics (metric_names order per owner, then `all`).
+  RunMetrics metrics() const;
+  /// As metrics(), into `out`, reusing its storage.
+  void metrics_into(RunMetrics& out) const;
+
+  /// Day-column increments of state kTrackedStates[k] of (owner, sku): the count at the end of day d is
+  /// the sum of entries 0..d. E + 1 entries.
+  std::span<const std::int64_t> day_deltas(std::size_t owner, std::size_t sku, std::size_t k) const {
+    return {day_deltas_.data() + ((owner * skus_ + sku) * kTrackedStateCount + k) * days_, days_};
+  }
+  std::size_t days() const { return days_; }
+  /// k of the ticks of 2^-k day the integrals count in.
+  int tick_bits() const { return tick_bits_; }
+  /// True if built for a scenario of `scenario`'s shape (owners, SKUs, sites, days).
+  bool fits(const Scenario& scenario) const {
+    return scenario.owners.size() == owners_ && scenario.skus.size() == skus_ &&
+           scenario.sites.size() == site_owner_.size() && static_cast<std::int64_t>(days_) == scenario.last_day() + 1;
+  }
+  /// Owner index of each site (scenario order).
+  const std::vector<std::int32_t>& site_owners() const { return site_owner_; }
+
+ private:
+  static constexpr std::size_t kSiteStates = 3;  // powered, queued, installed
+  /// Per ChipState: its index in kTrackedStates, or -1.
+  static constexpr std::array<int, kChipStateCount> kTrackedIndex = {-1, -1, 1, -1, 2, -1, -1, 3, 0};
+  /// Per tracked index: the slot of a site series (-1: an owner-level state).
+  static constexpr std::array<int, kTrackedStateCount> kSiteSlot = {0, -1, 1, 2};
+
+  void set_time(double time) {
+    last_time_ = time;
+    const double t = snap_time(time);
+    past_horizon_ = !(t < horizon_);
+    if (past_horizon_) return;
+    // t in [0, E + 1) scaled by 2^k < 2^62: the nearest tick (half up) fits and converts exactly.
+    const auto tick = t > 0 ? static_cast<std::uint64_t>(t * tick_scale_ + 0.5) : std::uint64_t{0};
+    ticks_left_ = horizon_ticks_ - tick;
+    column_ = static_cast<std::size_t>(day_column(t, last_day_));
+  }
+
+  const Scenario* scenario_;
+  std::size_t owners_;
+  std::size_t skus_;
+  std::size_t days_;
+  std::int64_t last_day_;
+  double horizon_;
+  int tick_bits_;
+  double tick_scale_;            ///< 2^k
+  std::uint64_t horizon_ticks_;  ///< (E + 1) * 2^k
+  std::size_t owner_series_;  ///< series before the first site series: owners x skus
+  std::vector<std::int32_t> site_owner_;
+  std::vector<std::int32_t> target_sku_;  ///< per target (owners in order), -1 = every SKU
+
+  std::vector<std::uint64_t> tick_sums_;  ///< per series: GPU-ticks modulo 2^64
+  std::vector<std::int64_t> day_deltas_;  ///< [(owner, sku, tracked state)][day]
+  double last_time_ = std::numeric_limits<double>::quiet_NaN();  // equal to no time
+  std::uint64_t ticks_left_ = 0;
+  std::size_t column_ = 0;
+  bool past_horizon_ = false;
+};
+
+}  // namespace poweron
