@@ -346,17 +346,7 @@ void ModelRun::on_rma_return(std::int32_t index) {
   record(EventKind::kRmaReturn, parcel.owner, -1, parcel.lot, parcel.count);
 }
 
-void ModelRun::log_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state,
-                          std::int64_t delta) {
-  if (accumulator_ != nullptr) {
-    accumulator_->add(now_, owner, site, sku, state, delta);
-  } else {
-    append_in_huge_pages(trace_.changes, StateChange{now_, owner, site, sku, state, delta});
-  }
-  if (options_.check_invariants) count_change(owner, site, sku, state, delta);
-}
-
-void ModelRun::count_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state,
+[[gnu::noinline]] void ModelRun::count_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state,
                             std::int64_t delta) {
   const auto skus = static_cast<std::size_t>(layout_.sku_count);
   const auto s = static_cast<std::size_t>(state);
@@ -378,12 +368,6 @@ void ModelRun::count_change(std::int32_t owner, std::int32_t site, std::int32_t 
          scenario_.owners[static_cast<std::size_t>(owner)].id +
          (site >= 0 ? " at site " + scenario_.sites[static_cast<std::size_t>(site)].id : std::string()));
   }
-}
-
-void ModelRun::move(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState from, ChipState to,
-                    std::int64_t n) {
-  log_change(owner, is_site_state(from) ? site : -1, sku, from, -n);
-  log_change(owner, is_site_state(to) ? site : -1, sku, to, n);
 }
 
 void ModelRun::record(EventKind kind, std::int32_t owner, std::int32_t site, std::int32_t lot, std::int64_t gpus) {

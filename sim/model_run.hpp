@@ -23,6 +23,7 @@
 #include "poweron/model.hpp"
 #include "poweron/run_accumulator.hpp"
 #include "poweron/trace.hpp"
+#include "huge_pages.hpp"
 #include "power_allocation.hpp"
 
 namespace poweron {
@@ -110,18 +111,35 @@ class ModelRun {
   void on_install_done(std::int32_t job);
   void on_burn_in_end(std::int32_t job);
   void on_rma_return(std::int32_t parcel);
-  void log_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state, std::int64_t delta);
+  // Inline: every change of a chip count passes here (about ten thousand per replication).
+  void log_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state, std::int64_t delta) {
+    if (accumulator_ != nullptr) {
+      accumulator_->add(now_, owner, site, sku, state, delta);
+    } else {
+      append_in_huge_pages(trace_.changes, StateChange{now_, owner, site, sku, state, delta});
+    }
+    if (options_.check_invariants) count_change(owner, site, sku, state, delta);
+  }
   void count_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state, std::int64_t delta);
-  void move(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState from, ChipState to, std::int64_t n);
+  void move(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState from, ChipState to, std::int64_t n) {
+    log_change(owner, is_site_state(from) ? site : -1, sku, from, -n);
+    log_change(owner, is_site_state(to) ? site : -1, sku, to, n);
+  }
   void record(EventKind kind, std::int32_t owner, std::int32_t site, std::int32_t lot, std::int64_t gpus);
   void check_instant();
   [[noreturn]] void fail(const std::string& message) const;
 
   // site_process.cpp
   void run_site_processes();
-  void mark_owner(std::int32_t owner);
-  void mark_crews(std::int32_t site);
-  void mark_power(std::int32_t site);
+  // Schedule a site process for the end of the instant (once per instant each).
+  void mark_owner(std::int32_t owner) { mark(owner_dirty_, dirty_owners_, owner); }
+  void mark_crews(std::int32_t site) { mark(crews_dirty_, dirty_crews_, site); }
+  void mark_power(std::int32_t site) { mark(power_dirty_, dirty_power_, site); }
+  static void mark(std::vector<char>& flags, std::vector<std::int32_t>& list, std::int32_t index) {
+    if (flags[static_cast<std::size_t>(index)]) return;
+    flags[static_cast<std::size_t>(index)] = 1;
+    list.push_back(index);
+  }
   void slots_freed(std::int32_t site, std::int64_t n);
   void warehouse_insert(std::int32_t parcel);
   void warehouse_erase(std::int32_t parcel);

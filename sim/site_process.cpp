@@ -14,7 +14,7 @@ namespace poweron {
 
 void ModelRun::run_site_processes() {
   if (!dirty_owners_.empty()) {
-    std::sort(dirty_owners_.begin(), dirty_owners_.end());
+    if (dirty_owners_.size() > 1) std::sort(dirty_owners_.begin(), dirty_owners_.end());
     for (const std::int32_t o : dirty_owners_) {
       owner_dirty_[static_cast<std::size_t>(o)] = 0;
       place_owner(o);
@@ -22,7 +22,7 @@ void ModelRun::run_site_processes() {
     dirty_owners_.clear();
   }
   if (!dirty_crews_.empty()) {
-    std::sort(dirty_crews_.begin(), dirty_crews_.end());
+    if (dirty_crews_.size() > 1) std::sort(dirty_crews_.begin(), dirty_crews_.end());
     for (const std::int32_t s : dirty_crews_) {
       crews_dirty_[static_cast<std::size_t>(s)] = 0;
       assign_crews(s);
@@ -30,31 +30,13 @@ void ModelRun::run_site_processes() {
     dirty_crews_.clear();
   }
   if (!dirty_power_.empty()) {
-    std::sort(dirty_power_.begin(), dirty_power_.end());
+    if (dirty_power_.size() > 1) std::sort(dirty_power_.begin(), dirty_power_.end());
     for (const std::int32_t s : dirty_power_) {
       power_dirty_[static_cast<std::size_t>(s)] = 0;
       settle_power(s);
     }
     dirty_power_.clear();
   }
-}
-
-void ModelRun::mark_owner(std::int32_t owner) {
-  if (owner_dirty_[static_cast<std::size_t>(owner)]) return;
-  owner_dirty_[static_cast<std::size_t>(owner)] = 1;
-  dirty_owners_.push_back(owner);
-}
-
-void ModelRun::mark_crews(std::int32_t site) {
-  if (crews_dirty_[static_cast<std::size_t>(site)]) return;
-  crews_dirty_[static_cast<std::size_t>(site)] = 1;
-  dirty_crews_.push_back(site);
-}
-
-void ModelRun::mark_power(std::int32_t site) {
-  if (power_dirty_[static_cast<std::size_t>(site)]) return;
-  power_dirty_[static_cast<std::size_t>(site)] = 1;
-  dirty_power_.push_back(site);
 }
 
 // A site gained n free slots (a phase became ready, chips failed burn-in): its owner may place again.
