@@ -49,8 +49,8 @@ class RunAccumulator {
 
   /// One change of a chip count. REQUIRES valid indices (site -1 exactly for owner-level states) and, for
   /// a site state, `owner` the site's owner; compute_metrics checks untrusted logs first.
-  void add(double time, std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state,
-           std::int64_t delta) {
+  [[gnu::always_inline]] void add(double time, std::int32_t owner, std::int32_t site, std::int32_t sku,
+                                  ChipState state, std::int64_t delta) {
     const int k = kTrackedIndex[static_cast<std::size_t>(state)];
     if (k < 0) return;
     if (!(time == last_time_)) set_time(time);
