@@ -59,92 +59,69 @@ void HistogramSet::merge(const HistogramSet& other, std::size_t first_group, std
   }
 }
 
-template <typename Visit, typename Done>
-void HistogramSet::walk_bins(const Cell* base, Visit visit, Done done) const {
-  for (std::size_t b = 0; b < bins_ && !done(); ++b) {
-    const Cell* row = base + b * days_;
-    std::int64_t count = 0;
-    std::int64_t sum = 0;
-    for (std::size_t d = 0; d < days_; ++d) {
-      count += row[d].count;
-      sum += row[d].sum;
-      visit(d, count, sum);
+template <typename Visit>
+void HistogramSet::walk_days(std::size_t group, Visit visit) const {
+  std::vector<Cell> day(bins_);
+  const Cell* differences = cells_.data() + group * days_ * bins_;
+  for (std::size_t d = 0; d < days_; ++d, differences += bins_) {
+    for (std::size_t b = 0; b < bins_; ++b) {
+      day[b].count += differences[b].count;
+      day[b].sum += differences[b].sum;
     }
+    visit(d, std::span<const Cell>(day));
   }
 }
 
 std::vector<double> HistogramSet::day_statistics(std::size_t group, std::span<const double> ps) const {
   const std::size_t width = ps.size() + 1;
-  const std::size_t wanted_per_day = 2 * ps.size();  // a low and a high order statistic per percentile
   std::vector<double> out(days_ * width, kNaN);
-  const Cell* base = cells_.data() + group * bins_ * days_;
-
-  // Pass 1: per day, the number of values and their sum.
-  std::vector<std::int64_t> n(days_, 0);
-  std::vector<std::int64_t> total(days_, 0);
-  walk_bins(base, [&](std::size_t d, std::int64_t count, std::int64_t sum) {
-    n[d] += count;
-    total[d] += sum;
-  }, [] { return false; });
-
-  // The ranks each day needs, ascending, and pass 2: walking the bins upwards, a rank is read from the
-  // first bin whose cumulative count exceeds it (as a single-series walk would).
+  // Per percentile, the low and high order statistics it interpolates between, ascending by rank; each
+  // is read from the first bin whose cumulative count exceeds its rank, as the bin's mean.
   struct Wanted {
     std::int64_t rank;
     std::size_t slot;  // 2 * percentile index + (0: low, 1: high)
   };
-  std::vector<Wanted> wanted(days_ * wanted_per_day);
-  std::vector<double> fraction(days_ * ps.size(), 0.0);
-  std::vector<double> value(days_ * wanted_per_day, kNaN);
-  std::vector<std::size_t> next(days_, wanted_per_day);
-  std::size_t open_days = 0;
-  for (std::size_t d = 0; d < days_; ++d) {
-    if (n[d] == 0) continue;
+  std::vector<Wanted> wanted(2 * ps.size());
+  std::vector<double> value(2 * ps.size());
+  walk_days(group, [&](std::size_t d, std::span<const Cell> bins) {
+    std::int64_t n = 0;
+    std::int64_t total = 0;
+    for (const Cell& bin : bins) {
+      n += bin.count;
+      total += bin.sum;
+    }
+    if (n == 0) return;
     for (std::size_t i = 0; i < ps.size(); ++i) {
-      const double h = static_cast<double>(n[d] - 1) * ps[i] / 100.0;
+      const double h = static_cast<double>(n - 1) * ps[i] / 100.0;
       const auto low = static_cast<std::int64_t>(std::floor(h));
-      wanted[d * wanted_per_day + 2 * i] = {low, 2 * i};
-      wanted[d * wanted_per_day + 2 * i + 1] = {std::min(low + 1, n[d] - 1), 2 * i + 1};
-      fraction[d * ps.size() + i] = h - static_cast<double>(low);
+      wanted[2 * i] = {low, 2 * i};
+      wanted[2 * i + 1] = {std::min(low + 1, n - 1), 2 * i + 1};
     }
-    std::stable_sort(wanted.begin() + static_cast<std::ptrdiff_t>(d * wanted_per_day),
-                     wanted.begin() + static_cast<std::ptrdiff_t>((d + 1) * wanted_per_day),
-                     [](const Wanted& a, const Wanted& b) { return a.rank < b.rank; });
-    next[d] = 0;
-    if (wanted_per_day > 0) ++open_days;
-  }
-  std::vector<std::int64_t> seen(days_, 0);
-  walk_bins(base, [&](std::size_t d, std::int64_t count, std::int64_t sum) {
-    if (count == 0 || next[d] == wanted_per_day) return;
-    seen[d] += count;
-    const double bin_mean = static_cast<double>(sum) / static_cast<double>(count);
-    const Wanted* day_wanted = wanted.data() + d * wanted_per_day;
-    while (next[d] < wanted_per_day && day_wanted[next[d]].rank < seen[d]) {
-      value[d * wanted_per_day + day_wanted[next[d]].slot] = bin_mean;
-      ++next[d];
+    std::stable_sort(wanted.begin(), wanted.end(), [](const Wanted& a, const Wanted& b) { return a.rank < b.rank; });
+    std::size_t next = 0;
+    std::int64_t seen = 0;
+    for (std::size_t b = 0; b < bins.size() && next < wanted.size(); ++b) {
+      if (bins[b].count == 0) continue;
+      seen += bins[b].count;
+      const double bin_mean = static_cast<double>(bins[b].sum) / static_cast<double>(bins[b].count);
+      for (; next < wanted.size() && wanted[next].rank < seen; ++next) value[wanted[next].slot] = bin_mean;
     }
-    if (next[d] == wanted_per_day) --open_days;
-  }, [&] { return open_days == 0; });
-
-  for (std::size_t d = 0; d < days_; ++d) {
-    if (n[d] == 0) continue;
     for (std::size_t i = 0; i < ps.size(); ++i) {
-      const double lo = value[d * wanted_per_day + 2 * i];
-      const double hi = value[d * wanted_per_day + 2 * i + 1];
-      const double f = fraction[d * ps.size() + i];
+      const double h = static_cast<double>(n - 1) * ps[i] / 100.0;
+      const double f = h - std::floor(h);
+      const double lo = value[2 * i];
+      const double hi = value[2 * i + 1];
       out[d * width + i] = f == 0 ? lo : lo + f * (hi - lo);
     }
-    out[d * width + ps.size()] = static_cast<double>(total[d]) / static_cast<double>(n[d]);
-  }
+    out[d * width + ps.size()] = static_cast<double>(total) / static_cast<double>(n);
+  });
   return out;
 }
 
 std::uint64_t HistogramSet::count(std::size_t group, std::size_t day) const {
   std::int64_t total = 0;
-  const Cell* base = cells_.data() + group * bins_ * days_;
-  for (std::size_t b = 0; b < bins_; ++b) {
-    for (std::size_t d = 0; d <= day; ++d) total += base[b * days_ + d].count;
-  }
+  const Cell* base = cells_.data() + group * days_ * bins_;
+  for (std::size_t i = 0; i < (day + 1) * bins_; ++i) total += base[i].count;
   return static_cast<std::uint64_t>(total);
 }
 

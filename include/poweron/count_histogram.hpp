@@ -12,7 +12,9 @@
 // A replication's series is piecewise constant over the days, so it is counted a run of days at a time
 // (add_run): the histograms store, per group and bin, differences along the days (+1 where a run starts,
 // -1 after it ends), which makes counting a run two updates however long it is; the statistics sum the
-// differences back. Bins are the outer index and days the inner one, so both are sequential in memory.
+// differences back, day after day. Days are the outer index and bins the inner one: where one run of a
+// series ends the next begins, usually with a value in a nearby bin, so the two updates of that day
+// share a cache line; and the statistics read the memory in order.
 //
 // Counting is order-independent (integer additions), so sets filled by any number of threads and merged
 // in any order give identical percentiles: a sweep's bands do not depend on --threads.
@@ -42,21 +44,21 @@ class HistogramSet {
   void add_run(std::size_t group, std::size_t first_day, std::size_t end_day, std::int64_t value) {
     if (first_day >= end_day) return;
     const std::int64_t v = clamp(value);
-    Cell* row = cells_.data() + (group * bins_ + bin_of(v)) * days_;
-    ++row[first_day].count;
-    row[first_day].sum += v;
+    Cell* column = cells_.data() + group * days_ * bins_ + bin_of(v);
+    ++column[first_day * bins_].count;
+    column[first_day * bins_].sum += v;
     if (end_day < days_) {
-      --row[end_day].count;
-      row[end_day].sum -= v;
+      --column[end_day * bins_].count;
+      column[end_day * bins_].sum -= v;
     }
   }
   /// Starts fetching the memory add_run(group, first_day, end_day, value) will update: the cells of a
   /// large set are cache misses, and a caller with many runs to count hides them by prefetching a few
   /// runs ahead. No effect on the contents.
   void prefetch_run(std::size_t group, std::size_t first_day, std::size_t end_day, std::int64_t value) const {
-    const Cell* row = cells_.data() + (group * bins_ + bin_of(clamp(value))) * days_;
-    __builtin_prefetch(row + first_day, 1);
-    if (end_day < days_) __builtin_prefetch(row + end_day, 1);
+    const Cell* column = cells_.data() + group * days_ * bins_ + bin_of(clamp(value));
+    __builtin_prefetch(column + first_day * bins_, 1);
+    if (end_day < days_) __builtin_prefetch(column + end_day * bins_, 1);
   }
   /// Counts `value` for day `day` of `group`.
   void add(std::size_t group, std::size_t day, std::int64_t value) { add_run(group, day, day + 1, value); }
@@ -107,13 +109,12 @@ class HistogramSet {
     std::int64_t sum = 0;
     std::int64_t count = 0;
   };
-  std::vector<Cell> cells_;  ///< [(group * bins + bin) * days + day]
+  std::vector<Cell> cells_;  ///< [(group * days + day) * bins + bin]
 
-  /// For the bins of a group (its first cell `base`) from the lowest up, while !done(): for every day,
-  /// visit(day, count, sum) with the bin's count and sum of values on that day (the running sums of the
-  /// stored differences). Defined in count_histogram.cpp, its only user.
-  template <typename Visit, typename Done>
-  void walk_bins(const Cell* base, Visit visit, Done done) const;
+  /// For every day of `group` in order: visit(day, histogram), the day's bins (count and sum of values,
+  /// the running sums of the stored differences). Defined in count_histogram.cpp, its only user.
+  template <typename Visit>
+  void walk_days(std::size_t group, Visit visit) const;
 };
 
 }  // namespace poweron
