@@ -113,7 +113,8 @@ class EventQueue {
     if (!std::isfinite(time) || time < now_) detail::throw_schedule_error(time, now_);
     // Every allocation happens before the first change, so bad_alloc leaves the queue as it was.
     if ((live_ + 1) * kRingPerEvent > ring_.size()) grow_ring();
-    if (!hole_ && heap_.size() == heap_.capacity()) heap_.reserve(grown(heap_.capacity()));
+    // Full first: that test is predictable, while hole_ alternates from call to call.
+    if (heap_.size() == heap_.capacity() && !hole_) heap_.reserve(grown(heap_.capacity()));
     const std::size_t ring_pos = next_id_ & ring_mask_;
     const std::uint32_t evicted = ring_[ring_pos];
     if (evicted != kNoSlot && (overflow_count_ + 1) * 2 > overflow_.size()) grow_overflow();
@@ -303,7 +304,10 @@ class EventQueue {
   }
 
   // The earliest pending key. REQUIRES: live_ != 0.
-  [[gnu::always_inline]] const Key& top() const { return heap_[hole_ ? top_child_ : kRoot]; }
+  // hole_ alternates unpredictably: select the index arithmetically rather than by a branch.
+  [[gnu::always_inline]] const Key& top() const {
+    return heap_[kRoot + static_cast<std::size_t>(hole_) * (top_child_ - kRoot)];
+  }
 
   // Removes the earliest event and leaves its heap position as a hole (see hole_), which the next
   // schedule() fills with its new key in one pass down the heap (the "replace top" of the hold model),
