@@ -65,7 +65,7 @@ struct SweepPlan {
 };
 
 /// One worker's private aggregates, merged after the workers finish, and its scratch, reused by every
-/// replication it runs so that a replication allocates (almost) nothing in steady state.
+/// replication it runs (the model's own per-run state is still allocated per replication).
 struct alignas(128) WorkerState {  // aligned: workers write their own state only, never a shared cache line
   std::unique_ptr<HistogramSet> bands;  ///< allocated (and first touched) by the worker's own thread
   std::vector<std::int64_t> critical_counts;
