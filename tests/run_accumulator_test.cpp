@@ -1,0 +1,86 @@
+// RunAccumulator fed by the model (the sweeps' path, no change log) against the logged run: the same
+// metrics to the bit, and day increments that sum to the timeline's end-of-day counts.
+#include "poweron/run_accumulator.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <string>
+
+#include "poweron/inputs.hpp"
+#include "poweron/metrics.hpp"
+#include "poweron/model.hpp"
+#include "poweron/result.hpp"
+#include "poweron/sampling.hpp"
+#include "poweron/scenario_loader.hpp"
+#include "poweron/timeline.hpp"
+
+namespace poweron {
+namespace {
+
+const std::string kTesla = std::string(POWERON_SOURCE_DIR) + "/scenarios/tesla_x_2024.yaml";
+const std::string kSmall = std::string(POWERON_SOURCE_DIR) + "/tests/data/sweep/small.yaml";
+
+Scenario load(const std::string& path) {
+  auto loaded = load_scenario(path);
+  if (!loaded) {
+    ADD_FAILURE() << "cannot load " << path;
+    return {};
+  }
+  return std::move(loaded).value();
+}
+
+bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
+
+TEST(RunAccumulator, FedByTheModelEqualsTheLoggedRunToTheBit) {
+  const Scenario scenario = load(kTesla);
+  const Simulator simulator(scenario);
+  RunAccumulator accumulator(scenario);
+  for (const std::uint64_t seed : {1ULL, 2024ULL, 987654321ULL}) {
+    KeyedSampler logged_sampler(scenario, seed);
+    const SimulationTrace trace = simulator.run(resolve_inputs(scenario, logged_sampler), logged_sampler);
+    const RunMetrics expected = compute_metrics(scenario, trace.changes);
+
+    KeyedSampler sampler(scenario, seed);
+    simulator.run_into(resolve_inputs(scenario, sampler), sampler, {}, accumulator);  // reused: reset inside
+    const RunMetrics got = accumulator.metrics();
+    ASSERT_EQ(got.values.size(), expected.values.size());
+    for (std::size_t row = 0; row < expected.values.size(); ++row) {
+      ASSERT_EQ(got.values[row].size(), expected.values[row].size());
+      for (std::size_t m = 0; m < expected.values[row].size(); ++m) {
+        EXPECT_TRUE(same_bits(got.values[row][m], expected.values[row][m]))
+            << "seed " << seed << " row " << row << " metric " << m << ": " << got.values[row][m] << " vs "
+            << expected.values[row][m];
+      }
+    }
+
+    // The day increments (what the bands count) sum to the timeline's end-of-day counts.
+    const DailyCounts daily = daily_counts(scenario, trace.changes);
+    for (std::size_t owner = 0; owner < scenario.owners.size(); ++owner) {
+      for (std::size_t k = 0; k < kTrackedStateCount; ++k) {
+        const DaySeries series = owner_state_series(scenario, daily, owner, kTrackedStates[k]);
+        std::int64_t running = 0;
+        for (std::size_t d = 0; d < accumulator.days(); ++d) {
+          for (std::size_t sku = 0; sku < scenario.skus.size(); ++sku) running += accumulator.day_deltas(owner, sku, k)[d];
+          ASSERT_EQ(running, series(static_cast<Eigen::Index>(d)))
+              << "seed " << seed << " owner " << owner << " state " << to_string(kTrackedStates[k]) << " day " << d;
+        }
+      }
+    }
+  }
+}
+
+TEST(RunAccumulator, OfAnotherScenarioIsRejected) {
+  const Scenario tesla = load(kTesla);
+  const Scenario small = load(kSmall);
+  RunAccumulator wrong(small);
+  EXPECT_FALSE(wrong.fits(tesla));
+  EXPECT_TRUE(wrong.fits(small));
+  const Simulator simulator(tesla);
+  PointSampler point;
+  EXPECT_THROW(simulator.run_into(resolve_inputs(tesla, point), point, {}, wrong), InternalError);
+}
+
+}  // namespace
+}  // namespace poweron
