@@ -75,13 +75,19 @@ class HashRecorder final : public InputSampler {
   std::vector<std::uint64_t>& hashes_;
 };
 
+// What a walk records of its draws: (address, value) pairs in the result's `draws`, and/or the values only.
+struct DrawRecord {
+  bool pairs = false;
+  std::vector<double>* values = nullptr;
+};
+
 // Asks the sampler for each value and records the draws of non-constant distributions. With `hashes`,
 // the i-th draw passes hashes[i] (the plan's precomputed fnv1a64 of its address).
 class Drawer {
  public:
-  Drawer(InputSampler& sampler, bool record, std::vector<std::pair<std::string, double>>& draws,
+  Drawer(InputSampler& sampler, std::vector<std::pair<std::string, double>>* draws, std::vector<double>* values,
          const std::vector<std::uint64_t>* hashes)
-      : sampler_(sampler), record_(record), draws_(draws), hashes_(hashes) {}
+      : sampler_(sampler), draws_(draws), values_(values), hashes_(hashes) {}
 
   double value(const Distribution& distribution) { return value(distribution, distribution.address); }
 
@@ -93,7 +99,7 @@ class Drawer {
     } else {
       v = sampler_.draw(distribution, address);
     }
-    if (record_ && !distribution.is_constant()) draws_.emplace_back(std::string(address), v);
+    if (!distribution.is_constant()) record(address, v);
     return v;
   }
 
@@ -102,7 +108,7 @@ class Drawer {
 
   bool occurs(double probability, std::string_view address) {
     const bool happens = sampler_.occurs(probability, address);
-    if (record_ && probability > 0 && probability < 1) draws_.emplace_back(std::string(address), happens ? 1.0 : 0.0);
+    if (probability > 0 && probability < 1) record(address, happens ? 1.0 : 0.0);
     return happens;
   }
 
@@ -110,19 +116,24 @@ class Drawer {
   std::size_t count() const { return next_; }
 
  private:
+  void record(std::string_view address, double value) {
+    if (draws_ != nullptr) draws_->emplace_back(std::string(address), value);
+    if (values_ != nullptr) values_->push_back(value);
+  }
+
   InputSampler& sampler_;
-  bool record_;
-  std::vector<std::pair<std::string, double>>& draws_;
+  std::vector<std::pair<std::string, double>>* draws_;  ///< null: not recorded
+  std::vector<double>* values_;                         ///< null: not recorded
   const std::vector<std::uint64_t>* hashes_;
   std::size_t next_ = 0;
 };
 
 // The walk of resolve_inputs (file comment); `hashes` as for Drawer.
-ResolvedInputs resolve_planned(const InputPlan& plan, InputSampler& sampler, bool record_draws,
+ResolvedInputs resolve_planned(const InputPlan& plan, InputSampler& sampler, DrawRecord record,
                                const std::vector<std::uint64_t>* hashes) {
   const Scenario& scenario = plan.scenario();
   ResolvedInputs resolved;
-  Drawer drawer(sampler, record_draws, resolved.draws, hashes);
+  Drawer drawer(sampler, record.pairs ? &resolved.draws : nullptr, record.values, hashes);
   const Date start = scenario.start;
 
   // 1. Sites. Phases tied to a task get their lag now and their ready time once the DAG is scheduled.
@@ -254,16 +265,21 @@ InputPlan::InputPlan(const Scenario& scenario) : scenario_(&scenario), graph_(sc
   }
   // The draw addresses in call order: one walk with point values (every draw is made whatever the values).
   HashRecorder recorder(address_hashes_);
-  resolve_planned(*this, recorder, false, nullptr);
+  resolve_planned(*this, recorder, {}, nullptr);
 }
 
 ResolvedInputs resolve_inputs(const Scenario& scenario, InputSampler& sampler, bool record_draws) {
   const InputPlan plan(scenario);
-  return resolve_planned(plan, sampler, record_draws, &plan.address_hashes());
+  return resolve_planned(plan, sampler, DrawRecord{record_draws, nullptr}, &plan.address_hashes());
 }
 
 ResolvedInputs resolve_inputs(const InputPlan& plan, InputSampler& sampler, bool record_draws) {
-  return resolve_planned(plan, sampler, record_draws, &plan.address_hashes());
+  return resolve_planned(plan, sampler, DrawRecord{record_draws, nullptr}, &plan.address_hashes());
+}
+
+ResolvedInputs resolve_inputs(const InputPlan& plan, InputSampler& sampler, std::vector<double>& drawn_values) {
+  drawn_values.clear();
+  return resolve_planned(plan, sampler, DrawRecord{false, &drawn_values}, &plan.address_hashes());
 }
 
 }  // namespace poweron

@@ -73,6 +73,7 @@ struct alignas(128) WorkerState {  // aligned: workers write their own state onl
   std::optional<KeyedSampler> sampler;  ///< reseeded per replication; keeps its seed-free caches
   std::optional<RunAccumulator> accumulator;  ///< the replication's metrics and daily counts
   RunMetrics metrics;
+  std::vector<double> drawn_values;  ///< the replication's sampled inputs (sensitivity)
   std::vector<std::int64_t> day_values, all_day_values;  ///< band series' increments per day
   std::vector<ClosedRun> closed_runs;  ///< one replication's runs, counted together
   ConstructionGraph::Schedule schedule;
@@ -139,7 +140,9 @@ void run_replication(const SweepPlan& plan, SweepResult& result, WorkerState& st
   }
   KeyedSampler& sampler = *state.sampler;
   const bool keep_inputs = r < result.inputs_kept;
-  const ResolvedInputs inputs = resolve_inputs(plan.inputs, sampler, keep_inputs);
+  std::vector<double>& drawn = state.drawn_values;
+  const ResolvedInputs inputs = keep_inputs ? resolve_inputs(plan.inputs, sampler, drawn)
+                                            : resolve_inputs(plan.inputs, sampler);
   RunOptions run_options;
   run_options.record_events = false;
   run_options.check_invariants = false;
@@ -154,14 +157,13 @@ void run_replication(const SweepPlan& plan, SweepResult& result, WorkerState& st
   }
 
   if (keep_inputs) {
-    if (inputs.draws.size() != result.input_addresses.size()) {
-      throw InternalError("sweep: replication " + std::to_string(r) + " drew " +
-                          std::to_string(inputs.draws.size()) + " inputs, expected " +
-                          std::to_string(result.input_addresses.size()));
+    if (drawn.size() != result.input_addresses.size()) {
+      throw InternalError("sweep: replication " + std::to_string(r) + " drew " + std::to_string(drawn.size()) +
+                          " inputs, expected " + std::to_string(result.input_addresses.size()));
     }
-    for (std::size_t i = 0; i < inputs.draws.size(); ++i) {
+    for (std::size_t i = 0; i < drawn.size(); ++i) {
       result.input_values[i * static_cast<std::size_t>(result.inputs_kept) + static_cast<std::size_t>(r)] =
-          inputs.draws[i].second;
+          drawn[i];
     }
   }
 

@@ -335,5 +335,27 @@ TEST(Inputs, PlanOverloadIdenticalToScenarioOverload) {
   expect_identical(resolve_inputs(plan, point, true), resolve_inputs(s, point, true));
 }
 
+// Recording values only (what sweeps keep for sensitivity) gives the recorded pairs' values, in order,
+// and the same inputs, with `draws` left empty.
+TEST(Inputs, ValuesOnlyRecordingMatchesThePairs) {
+  Scenario s = hand_built();
+  s.correlations.push_back(Correlation{"construction.t1.days", "orders.o1.transit_days", 0.7});
+  const InputPlan plan(s);
+  const auto copula = CopulaPlan::for_scenario(s);
+  std::vector<double> values = {42.0};  // cleared first
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    KeyedSampler with_pairs(copula, seed);
+    KeyedSampler with_values(copula, seed);
+    const ResolvedInputs pairs = resolve_inputs(plan, with_pairs, true);
+    ResolvedInputs only_values = resolve_inputs(plan, with_values, values);
+    EXPECT_TRUE(only_values.draws.empty());
+    ASSERT_EQ(values.size(), pairs.draws.size());
+    ASSERT_FALSE(values.empty());
+    for (std::size_t i = 0; i < values.size(); ++i) EXPECT_EQ(values[i], pairs.draws[i].second) << pairs.draws[i].first;
+    only_values.draws = pairs.draws;
+    expect_identical(pairs, only_values);
+  }
+}
+
 }  // namespace
 }  // namespace poweron

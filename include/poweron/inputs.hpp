@@ -144,4 +144,9 @@ ResolvedInputs resolve_inputs(const Scenario& scenario, InputSampler& sampler, b
 /// (InputSampler::draw_by_hash).
 ResolvedInputs resolve_inputs(const InputPlan& plan, InputSampler& sampler, bool record_draws = false);
 
+/// As resolve_inputs(plan, sampler, true), but records only the values, in the same order, into
+/// `drawn_values` (cleared first), and leaves `draws` empty: for callers that know the addresses already
+/// (a sweep lists them once), without a string per draw.
+ResolvedInputs resolve_inputs(const InputPlan& plan, InputSampler& sampler, std::vector<double>& drawn_values);
+
 }  // namespace poweron
