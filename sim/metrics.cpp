@@ -1,8 +1,6 @@
 #include "poweron/metrics.hpp"
 
-#include <algorithm>
 #include <cmath>
-#include <limits>
 #include <numeric>
 
 #include "poweron/date.hpp"
@@ -25,9 +23,9 @@ struct IndexLimits {
 };
 
 [[gnu::noinline, gnu::cold]] void throw_bad_indices(const StateChange& c) {
-  throw InternalError("state change with an invalid index (or a site of another owner): owner " + std::to_string(c.owner) + ", site " +
-                      std::to_string(c.site) + ", sku " + std::to_string(c.sku) + ", state " +
-                      std::string(to_string(c.state)));
+  throw InternalError("state change with an invalid index (or a site of another owner): owner " +
+                      std::to_string(c.owner) + ", site " + std::to_string(c.site) + ", sku " +
+                      std::to_string(c.sku) + ", state " + std::string(to_string(c.state)));
 }
 
 void check_indices(const IndexLimits& limits, const StateChange& c) {

@@ -4,7 +4,6 @@
 #include "poweron/sweep.hpp"
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <cmath>
 #include <limits>
@@ -21,8 +20,6 @@
 #include "poweron/result.hpp"
 #include "poweron/run_accumulator.hpp"
 #include "poweron/sampling.hpp"
-#include "poweron/timeline.hpp"
-#include "poweron/date.hpp"
 #include "parallel_work.hpp"
 
 namespace poweron {

@@ -179,6 +179,7 @@ TEST(Metrics, RejectsAChangeWithAnInvalidIndex) {
   EXPECT_THROW(compute_metrics(s, {change(0, 0, 3, 0, ChipState::kPowered, 1)}), InternalError);
   EXPECT_THROW(compute_metrics(s, {change(0, 0, -1, 2, ChipState::kWarehouse, 1)}), InternalError);
   EXPECT_THROW(compute_metrics(s, {change(0, 0, 0, 0, ChipState::kWarehouse, 1)}), InternalError);
+  EXPECT_THROW(compute_metrics(s, {change(0, 1, 0, 0, ChipState::kPowered, 1)}), InternalError);  // s0 is a's
 }
 
 // Chips that enter and leave a state within one instant add nothing: with many fractional times and

@@ -3,7 +3,8 @@
 // Every metric is an exact integral over [0, E + 1) of the piecewise-constant counts, E = last_day():
 // a change of `delta` at time t < E + 1 contributes delta * (E + 1 - max(t, 0)) GPU-days (changes before
 // start, including the kBeforeStart seed entries, count from 0; changes at or after E + 1 are ignored).
-// Times are snapped to whole days first (snap_time). Values per owner, in scenario (id) order, then `all`
+// Times are snapped to whole days first (snap_time). The sums are RunAccumulator's (run_accumulator.hpp):
+// integers, in ticks of 2^-32 day, so any order of the same changes gives the same metrics. Values per owner, in scenario (id) order, then `all`
 // (the sum over owners, without targets). Thread-safe: pure functions.
 //
 //   RunMetrics m = compute_metrics(scenario, trace.changes);
@@ -61,7 +62,8 @@ bool is_date_metric(std::string_view name);
 std::string format_date_value(double date);
 
 /// Metrics of one run from its change log (any order is accepted; the integrals do not depend on it).
-/// Throws InternalError for a change whose owner, site or sku index is out of range.
+/// Throws InternalError for a change whose owner, site or sku index is out of range, or whose site
+/// belongs to another owner.
 RunMetrics compute_metrics(const Scenario& scenario, const std::vector<StateChange>& changes);
 
 /// The powered count of `owner` (all SKUs, or only `sku` when sku >= 0) at the end of each day 0..E:
