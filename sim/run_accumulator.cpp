@@ -54,18 +54,25 @@ RunAccumulator::RunAccumulator(const Scenario& scenario)
       owner_series_(scenario.owners.size() * scenario.skus.size()) {
   site_owner_.reserve(scenario.sites.size());
   for (const Site& site : scenario.sites) site_owner_.push_back(index_of_owner(scenario, site.owner));
+  std::size_t sku_rows = 0;
   for (const Owner& owner : scenario.owners) {
+    bool by_sku = false;
     for (const Target& target : owner.targets) {
       target_sku_.push_back(target.sku ? index_of_sku(scenario, *target.sku) : -1);
+      by_sku = by_sku || target.sku.has_value();
     }
+    sku_powered_row_.push_back(by_sku ? static_cast<std::int32_t>(sku_rows) : -1);
+    if (by_sku) sku_rows += skus_;
   }
+  sku_powered_deltas_.assign(sku_rows * days_, 0);
   tick_sums_.assign(owner_series_ + scenario.sites.size() * skus_ * kSiteStates, 0);
-  day_deltas_.assign(owners_ * skus_ * kTrackedStateCount * days_, 0);
+  day_deltas_.assign(owners_ * kTrackedStateCount * days_, 0);
 }
 
 void RunAccumulator::reset() {
   std::fill(tick_sums_.begin(), tick_sums_.end(), 0);
   std::fill(day_deltas_.begin(), day_deltas_.end(), 0);
+  std::fill(sku_powered_deltas_.begin(), sku_powered_deltas_.end(), 0);
   last_time_ = kNaN;
   ticks_left_ = 0;
   column_ = 0;
@@ -137,12 +144,8 @@ void RunAccumulator::metrics_into(RunMetrics& out) const {
   for (std::size_t o = 0; o <= owners_; ++o) {
     auto& m = base[o];
     if (o < owners_) {
-      std::int64_t final_powered = 0;
-      for (std::size_t sku = 0; sku < skus_; ++sku) {
-        const std::span<const std::int64_t> powered = day_deltas(o, sku, 0);
-        final_powered = std::accumulate(powered.begin(), powered.end(), final_powered);
-      }
-      m[kFinalPowered] = static_cast<double>(final_powered);
+      const std::span<const std::int64_t> powered = day_deltas(o, 0);
+      m[kFinalPowered] = static_cast<double>(std::accumulate(powered.begin(), powered.end(), std::int64_t{0}));
       base[owners_][kFinalPowered] += m[kFinalPowered];
     }
     m[kIdleCapitalCost] = capital[o] / 365.0;
@@ -158,15 +161,17 @@ void RunAccumulator::metrics_into(RunMetrics& out) const {
     std::vector<double>& values = out.values[o];
     for (const Target& target : scenario.owners[o].targets) {
       const std::int32_t target_sku = target_sku_[target_index++];
+      const std::int64_t* powered =
+          target_sku < 0 ? day_deltas(o, 0).data()
+                         : sku_powered_deltas_.data() +
+                               (static_cast<std::size_t>(sku_powered_row_[o]) + static_cast<std::size_t>(target_sku)) * days_;
       const auto judged_day = static_cast<std::size_t>(
           std::clamp(static_cast<std::int64_t>(target.date) - scenario.start, std::int64_t{0}, last_day_));
       std::int64_t running = 0;
       std::int64_t judged = 0;
       std::size_t reached = days_;
       for (std::size_t d = 0; d < days_; ++d) {
-        for (std::size_t sku = 0; sku < skus_; ++sku) {
-          if (target_sku < 0 || static_cast<std::size_t>(target_sku) == sku) running += day_deltas(o, sku, 0)[d];
-        }
+        running += powered[d];
         if (d == judged_day) judged = running;
         if (reached == days_ && running >= target.powered) reached = d;
         if (reached != days_ && d >= judged_day) break;

@@ -9,6 +9,7 @@
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <stdexcept>
 #include <thread>
 
@@ -71,24 +72,22 @@ struct alignas(128) WorkerState {  // aligned: workers write their own state onl
   std::optional<RunAccumulator> accumulator;  ///< the replication's metrics and daily counts
   RunMetrics metrics;
   std::vector<double> drawn_values;  ///< the replication's sampled inputs (sensitivity)
-  std::vector<std::int64_t> day_values, all_day_values;  ///< band series' increments per day
+  std::vector<std::int64_t> all_day_values;  ///< the `all` band series' increments per day
   std::vector<ClosedRun> closed_runs;  ///< one replication's runs, counted together
   ConstructionGraph::Schedule schedule;
 };
 
 /// Counts one replication's daily band series into the worker's histograms, a run of equal days at a
-/// time: each series' day-end counts are the running sums of its day increments (summed over SKUs; site
-/// states count for the site's owner, and `all`, the last row, sums the owners).
+/// time: each series' day-end counts are the running sums of its day increments (all SKUs; site states
+/// count for the site's owner, and `all`, the last row, sums the owners).
 void add_bands(const SweepPlan& plan, WorkerState& state) {
   const std::size_t owners = plan.scenario.owners.size();
-  const std::size_t skus = plan.scenario.skus.size();
   const RunAccumulator& accumulator = *state.accumulator;
   const std::size_t days = accumulator.days();
-  std::vector<std::int64_t>& values = state.day_values;  // one owner's increments per day
-  std::vector<std::int64_t>& all_values = state.all_day_values;
+  std::vector<std::int64_t>& all_values = state.all_day_values;  // the owners' increments, summed
   std::vector<ClosedRun>& closed = state.closed_runs;
   closed.clear();
-  auto close_runs = [&](std::size_t group, const std::vector<std::int64_t>& increments) {
+  auto close_runs = [&](std::size_t group, std::span<const std::int64_t> increments) {
     std::int64_t value = 0;
     std::int64_t run_value = 0;
     std::size_t run_start = 0;
@@ -104,13 +103,9 @@ void add_bands(const SweepPlan& plan, WorkerState& state) {
   for (std::size_t k = 0; k < kBandStateCount; ++k) {
     all_values.assign(days, 0);
     for (std::size_t owner = 0; owner < owners; ++owner) {
-      values.assign(days, 0);
-      for (std::size_t sku = 0; sku < skus; ++sku) {
-        const std::span<const std::int64_t> deltas = accumulator.day_deltas(owner, sku, k);
-        for (std::size_t d = 0; d < days; ++d) values[d] += deltas[d];
-      }
-      for (std::size_t d = 0; d < days; ++d) all_values[d] += values[d];
-      close_runs(owner * kBandStateCount + k, values);
+      const std::span<const std::int64_t> deltas = accumulator.day_deltas(owner, k);
+      for (std::size_t d = 0; d < days; ++d) all_values[d] += deltas[d];
+      close_runs(owner * kBandStateCount + k, deltas);
     }
     close_runs(owners * kBandStateCount + k, all_values);
   }

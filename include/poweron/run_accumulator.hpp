@@ -61,8 +61,12 @@ class RunAccumulator {
                  : owner_series_ + (static_cast<std::size_t>(site) * skus_ + s) * kSiteStates +
                        static_cast<std::size_t>(kSiteSlot[static_cast<std::size_t>(k)]);
     tick_sums_[series] += static_cast<std::uint64_t>(delta) * ticks_left_;  // modulo 2^64: see above
-    day_deltas_[((static_cast<std::size_t>(owner) * skus_ + s) * kTrackedStateCount + static_cast<std::size_t>(k)) *
-                    days_ + column_] += delta;
+    day_deltas_[(static_cast<std::size_t>(owner) * kTrackedStateCount + static_cast<std::size_t>(k)) * days_ +
+                column_] += delta;
+    if (k == 0 && sku_powered_row_[static_cast<std::size_t>(owner)] >= 0) [[unlikely]] {
+      sku_powered_deltas_[(static_cast<std::size_t>(sku_powered_row_[static_cast<std::size_t>(owner)]) + s) * days_ +
+                          column_] += delta;
+    }
   }
 
   /// The run's metrics (metric_names order per owner, then `all`).
@@ -70,10 +74,10 @@ class RunAccumulator {
   /// As metrics(), into `out`, reusing its storage.
   void metrics_into(RunMetrics& out) const;
 
-  /// Day-column increments of state kTrackedStates[k] of (owner, sku): the count at the end of day d is
-  /// the sum of entries 0..d. E + 1 entries.
-  std::span<const std::int64_t> day_deltas(std::size_t owner, std::size_t sku, std::size_t k) const {
-    return {day_deltas_.data() + ((owner * skus_ + sku) * kTrackedStateCount + k) * days_, days_};
+  /// Day-column increments of state kTrackedStates[k] of `owner` (all SKUs; site states count for the
+  /// site's owner): the count at the end of day d is the sum of entries 0..d. E + 1 entries.
+  std::span<const std::int64_t> day_deltas(std::size_t owner, std::size_t k) const {
+    return {day_deltas_.data() + (owner * kTrackedStateCount + k) * days_, days_};
   }
   std::size_t days() const { return days_; }
   /// k of the ticks of 2^-k day the integrals count in.
@@ -117,8 +121,13 @@ class RunAccumulator {
   std::vector<std::int32_t> site_owner_;
   std::vector<std::int32_t> target_sku_;  ///< per target (owners in order), -1 = every SKU
 
+  /// Per owner: its first row in sku_powered_deltas_ (one row per SKU), or -1 when none of its targets
+  /// counts one SKU only (then the all-SKU powered increments serve).
+  std::vector<std::int32_t> sku_powered_row_;
+
   std::vector<std::uint64_t> tick_sums_;  ///< per series: GPU-ticks modulo 2^64
-  std::vector<std::int64_t> day_deltas_;  ///< [(owner, sku, tracked state)][day]
+  std::vector<std::int64_t> day_deltas_;  ///< [(owner, tracked state)][day]
+  std::vector<std::int64_t> sku_powered_deltas_;  ///< [sku_powered_row_[owner] + sku][day]
   double last_time_ = std::numeric_limits<double>::quiet_NaN();  // equal to no time
   std::uint64_t ticks_left_ = 0;
   std::size_t column_ = 0;
