@@ -32,19 +32,28 @@ void Simulator::run_into(const ResolvedInputs& inputs, InputSampler& sampler, co
   impl_->layout.check_inputs(inputs);
   trace.changes.clear();
   trace.events.clear();
-  ModelRun run(impl_->scenario, impl_->layout, inputs, sampler, options, std::move(trace));
+  ModelRun run(impl_->scenario, impl_->layout);
+  run.start(inputs, sampler, options, std::move(trace));
   trace = run.run();
 }
 
 void Simulator::run_into(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options,
-                         RunAccumulator& accumulator) const {
+                         RunAccumulator& accumulator, RunScratch* scratch) const {
   if (!impl_) throw InternalError("Simulator::run on a moved-from simulator");
   impl_->layout.check_inputs(inputs);
   if (!accumulator.fits(impl_->scenario)) throw InternalError("Simulator::run_into: an accumulator of another scenario");
   accumulator.reset();
-  ModelRun run(impl_->scenario, impl_->layout, inputs, sampler, options, {}, &accumulator);
-  run.run();
+  RunScratch local;
+  RunScratch& kept = scratch != nullptr ? *scratch : local;
+  if (!kept.run_ || !kept.run_->uses(impl_->layout)) kept.run_ = std::make_unique<ModelRun>(impl_->scenario, impl_->layout);
+  kept.run_->start(inputs, sampler, options, {}, &accumulator);
+  kept.run_->run();
 }
+
+RunScratch::RunScratch() = default;
+RunScratch::~RunScratch() = default;
+RunScratch::RunScratch(RunScratch&&) noexcept = default;
+RunScratch& RunScratch::operator=(RunScratch&&) noexcept = default;
 
 const Scenario& Simulator::scenario() const {
   if (!impl_) throw InternalError("Simulator::scenario on a moved-from simulator");

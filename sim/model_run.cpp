@@ -24,21 +24,8 @@ std::string time_text(double time) {
 
 }  // namespace
 
-ModelRun::ModelRun(const Scenario& scenario, const ModelLayout& layout, const ResolvedInputs& inputs,
-                   InputSampler& sampler, const RunOptions& options, SimulationTrace storage,
-                   RunAccumulator* accumulator)
-    : scenario_(scenario),
-      layout_(layout),
-      inputs_(inputs),
-      sampler_(sampler),
-      options_(options),
-      end_time_(static_cast<double>(scenario.last_day() + 1)),
-      sampled_(sampler.sampled()),
-      keyed_by_hash_(sampler.keyed_by_address_hash()),
-      accumulator_(accumulator),
-      trace_(std::move(storage)) {
-  trace_.changes.clear();
-  trace_.events.clear();
+ModelRun::ModelRun(const Scenario& scenario, const ModelLayout& layout)
+    : scenario_(scenario), layout_(layout), end_time_(static_cast<double>(scenario.last_day() + 1)) {
   const std::size_t skus = static_cast<std::size_t>(layout.sku_count);
   const std::size_t site_count = layout.sites.size();
   const std::size_t owner_count = static_cast<std::size_t>(layout.owner_count);
@@ -47,22 +34,49 @@ ModelRun::ModelRun(const Scenario& scenario, const ModelLayout& layout, const Re
     sites_.emplace_back(PowerLine(layout.draw_kw.data() + s * skus, layout.sku_count, layout.sites[s].unlimited_power));
   }
   owners_.resize(owner_count);
-  source_mw_.assign(layout.source_site.size(), 0.0);
-  owner_dirty_.assign(owner_count, 0);
-  crews_dirty_.assign(site_count, 0);
-  power_dirty_.assign(site_count, 0);
-  site_touched_.assign(site_count, 0);
-  owner_counts_.assign(owner_count * skus * 4, 0);
-  site_counts_.assign(site_count * skus * 5, 0);
-  sku_totals_.assign(skus, 0);
-  sku_expected_ = layout.ordered_by_sku;
-  lot_chunks_.assign(layout.lots.size(), 0);
+  source_mw_.resize(layout.source_site.size());
+  owner_dirty_.resize(owner_count);
+  crews_dirty_.resize(site_count);
+  power_dirty_.resize(site_count);
+  site_touched_.resize(site_count);
+  owner_counts_.resize(owner_count * skus * 4);
+  site_counts_.resize(site_count * skus * 5);
+  sku_totals_.resize(skus);
+  lot_chunks_.resize(layout.lots.size());
   parcels_.reserve(layout.lots.size() + layout.redirections.size() + 16);
+}
+
+void ModelRun::start(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options,
+                     SimulationTrace storage, RunAccumulator* accumulator) {
+  inputs_ = &inputs;
+  sampler_ = &sampler;
+  options_ = options;
+  sampled_ = sampler.sampled();
+  keyed_by_hash_ = sampler.keyed_by_address_hash();
+  accumulator_ = accumulator;
+  now_ = 0;
+  trace_ = std::move(storage);
+  trace_.changes.clear();
+  trace_.events.clear();
+  for (SiteState& site : sites_) site.reset();
+  for (OwnerState& owner : owners_) owner.reset();
+  for (auto* flags : {&owner_dirty_, &crews_dirty_, &power_dirty_, &site_touched_}) {
+    std::fill(flags->begin(), flags->end(), 0);
+  }
+  for (auto* list : {&dirty_owners_, &dirty_crews_, &dirty_power_, &touched_sites_}) list->clear();
+  for (auto* counts : {&owner_counts_, &site_counts_, &sku_totals_, &lot_chunks_}) {
+    std::fill(counts->begin(), counts->end(), 0);
+  }
+  std::fill(source_mw_.begin(), source_mw_.end(), 0.0);
+  sku_expected_ = layout_.ordered_by_sku;
+  parcels_.clear();
+  jobs_.clear();
+  cursors_.clear();
   // Runs log ~50-70 changes and ~35-50 events per lot (the shipped scenario, the generated large one).
   // Reserving generously costs address space only: pages are faulted in when first written, so the
   // headroom saves the copies and the re-faulting of doubling without raising the resident memory.
-  if (accumulator_ == nullptr) reserve_in_huge_pages(trace_.changes, layout.lots.size() * 96 + layout.orders.size() + 64);
-  if (options.record_events) reserve_in_huge_pages(trace_.events, layout.lots.size() * 64 + 64);
+  if (accumulator_ == nullptr) reserve_in_huge_pages(trace_.changes, layout_.lots.size() * 96 + layout_.orders.size() + 64);
+  if (options.record_events) reserve_in_huge_pages(trace_.events, layout_.lots.size() * 64 + 64);
 }
 
 SimulationTrace ModelRun::run() {
@@ -102,12 +116,8 @@ void ModelRun::seed() {
     }
   }
 
-  struct Pending {
-    double time;
-    EventKind kind;
-    EventPayload payload;
-  };
-  std::vector<Pending> pending;
+  std::vector<Pending>& pending = pending_;
+  pending.clear();
   pending.reserve(layout_.lots.size() * 2 + layout_.sites.size() * 4 + layout_.redirections.size());
   auto add = [&](double time, EventKind kind, std::int32_t index, std::int32_t sub) {
     const double t = snap_time(time);
@@ -119,7 +129,7 @@ void ModelRun::seed() {
   for (std::size_t s = 0; s < layout_.sites.size(); ++s) {
     const auto site = static_cast<std::int32_t>(s);
     if (!layout_.sites[s].initial.empty()) add(0.0, EventKind::kInitial, site, 0);
-    const ResolvedSite& in = inputs_.sites[s];
+    const ResolvedSite& in = inputs_->sites[s];
     for (std::size_t p = 0; p < in.phase_ready_time.size(); ++p) {
       add(in.phase_ready_time[p], EventKind::kPhaseReady, site, static_cast<std::int32_t>(p));
     }
@@ -132,7 +142,7 @@ void ModelRun::seed() {
   }
   for (std::size_t o = 0; o < layout_.orders.size(); ++o) {
     const LayoutOrder& order = layout_.orders[o];
-    const ResolvedOrder& in = inputs_.orders[o];
+    const ResolvedOrder& in = inputs_->orders[o];
     for (std::int32_t k = 0; k < order.lot_count; ++k) {
       const double ship = in.ship_time + in.slip_days + k * order.lot_interval_days;
       add(ship, EventKind::kShip, order.first_lot + k, 0);
@@ -140,12 +150,12 @@ void ModelRun::seed() {
     }
   }
   for (std::size_t r = 0; r < layout_.redirections.size(); ++r) {
-    add(inputs_.redirection_time[r], EventKind::kRedirectOut, static_cast<std::int32_t>(r), 0);
+    add(inputs_->redirection_time[r], EventKind::kRedirectOut, static_cast<std::int32_t>(r), 0);
   }
 
   double start = 0;
   for (const Pending& p : pending) start = std::min(start, p.time);
-  queue_ = Queue(start);
+  queue_.restart(start);
   queue_.reserve(pending.size() + 64);
   for (const Pending& p : pending) queue_.schedule(p.time, static_cast<int>(p.kind), p.payload);
 }
@@ -206,7 +216,7 @@ void ModelRun::on_power_change(std::int32_t source, std::int32_t step) {
   const LayoutSite& layout = layout_.sites[static_cast<std::size_t>(site)];
   const auto local = static_cast<std::size_t>(layout_.source_local[static_cast<std::size_t>(source)]);
   source_mw_[static_cast<std::size_t>(source)] =
-      inputs_.sites[static_cast<std::size_t>(site)].power[local][static_cast<std::size_t>(step)].mw;
+      inputs_->sites[static_cast<std::size_t>(site)].power[local][static_cast<std::size_t>(step)].mw;
   double supply_mw = 0;
   for (std::int32_t k = 0; k < layout.source_count; ++k) {
     supply_mw += source_mw_[static_cast<std::size_t>(layout.first_source + k)];
@@ -295,7 +305,7 @@ void ModelRun::on_install_done(std::int32_t job_index) {
   record(EventKind::kInstallDone, owner, job.site, job.lot, job.chips());
   sites_[static_cast<std::size_t>(job.site)].busy_crews -= job.chunks;
   mark_crews(job.site);
-  schedule(now_ + inputs_.sites[static_cast<std::size_t>(job.site)].burn_in_days, EventKind::kBurnInPass,
+  schedule(now_ + inputs_->sites[static_cast<std::size_t>(job.site)].burn_in_days, EventKind::kBurnInPass,
            {job_index, 0});
 }
 
@@ -331,7 +341,7 @@ void ModelRun::on_burn_in_end(std::int32_t job_index) {
     parcel.count = failures;
     const auto index = static_cast<std::int32_t>(parcels_.size());
     parcels_.push_back(parcel);
-    schedule(now_ + inputs_.sites[static_cast<std::size_t>(job.site)].rma_days, EventKind::kRmaReturn,
+    schedule(now_ + inputs_->sites[static_cast<std::size_t>(job.site)].rma_days, EventKind::kRmaReturn,
              {index, 0});
   }
 }

@@ -74,6 +74,15 @@ struct SiteState {
   bool listed = false;                ///< in its owner's dest_sites
   PowerLine power;
   std::int64_t free() const { return capacity - at_site; }
+  /// Back to the start of a run, keeping the storage.
+  void reset() {
+    capacity = at_site = busy_crews = burned_in = failed = 0;
+    queue.clear();
+    queue_head = 0;
+    waiting.clear();
+    listed = false;
+    power.reset();
+  }
 };
 
 struct OwnerState {
@@ -84,16 +93,30 @@ struct OwnerState {
   std::vector<std::int32_t> dest_sites;  ///< sites whose `waiting` list may be non-empty
   std::int64_t free_slots = 0;          ///< sum of the free slots of the owner's sites
   std::size_t first_free_position = 0;  ///< sites before this position (owner's priority order) are full
+  /// Back to the start of a run, keeping the storage.
+  void reset() {
+    warehouse.clear();
+    dest_sites.clear();
+    free_slots = 0;
+    first_free_position = 0;
+  }
 };
 
 class ModelRun {
  public:
-  /// `storage`: an empty trace whose capacity the run's log reuses. With an `accumulator` (reset by the
-  /// caller), changes go there and the returned trace's change log stays empty.
-  ModelRun(const Scenario& scenario, const ModelLayout& layout, const ResolvedInputs& inputs,
-           InputSampler& sampler, const RunOptions& options, SimulationTrace storage = {},
-           RunAccumulator* accumulator = nullptr);
+  /// Sizes the per-site and per-owner state of `layout` once; start() prepares each run. One ModelRun
+  /// may run any number of times in turn, reusing its storage (a sweep's worker keeps one).
+  ModelRun(const Scenario& scenario, const ModelLayout& layout);
+
+  /// Prepares a run, clearing every per-run state but keeping the storage. `storage`: a trace whose
+  /// capacity the run's log reuses. With an `accumulator` (reset by the caller), changes go there and
+  /// the returned trace's change log stays empty. inputs, sampler and accumulator must outlive run().
+  void start(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options,
+             SimulationTrace storage = {}, RunAccumulator* accumulator = nullptr);
+  /// Runs what start() prepared.
   SimulationTrace run();
+  /// True if this run was built for `layout` (a reused run must belong to the caller's simulator).
+  bool uses(const ModelLayout& layout) const { return &layout == &layout_; }
 
  private:
   using Queue = EventQueue<EventPayload>;
@@ -159,13 +182,15 @@ class ModelRun {
 
   const Scenario& scenario_;
   const ModelLayout& layout_;
-  const ResolvedInputs& inputs_;
-  InputSampler& sampler_;
-  const RunOptions options_;
   const double end_time_;  ///< E + 1: events at or after it are not simulated
-  const bool sampled_;
-  const bool keyed_by_hash_;  ///< sampler_.keyed_by_address_hash(): burn-in addresses are hashed, not built
-  RunAccumulator* const accumulator_;  ///< null: changes are logged
+
+  // Set by start() for one run.
+  const ResolvedInputs* inputs_ = nullptr;
+  InputSampler* sampler_ = nullptr;
+  RunOptions options_;
+  bool sampled_ = false;
+  bool keyed_by_hash_ = false;  ///< sampler_->keyed_by_address_hash(): burn-in addresses are hashed, not built
+  RunAccumulator* accumulator_ = nullptr;  ///< null: changes are logged
 
   Queue queue_;
   double now_ = 0;
@@ -187,6 +212,13 @@ class ModelRun {
   // [(site * skus + sku) * 5 + state - 4] for site states; per SKU totals and expected totals.
   std::vector<std::int64_t> owner_counts_, site_counts_, sku_totals_, sku_expected_;
   std::string address_;  ///< scratch buffer for burn-in failure addresses
+  /// Scratch for seed(): the events whose times are known up front.
+  struct Pending {
+    double time;
+    EventKind kind;
+    EventPayload payload;
+  };
+  std::vector<Pending> pending_;
   /// Scratch for place_owner: one warehouse list being served, its next parcel, its site (-1: none).
   struct Cursor {
     std::vector<std::int32_t>* list;

@@ -32,6 +32,16 @@ class PowerLine {
   PowerLine(const double* draw_kw, std::int32_t sku_count, bool unlimited)
       : draw_kw_(draw_kw), powered_by_sku_(static_cast<std::size_t>(sku_count), 0), unlimited_(unlimited) {}
 
+  /// Back to an empty line without supply (the start of a run), keeping the storage.
+  void reset() {
+    groups_.clear();
+    std::fill(powered_by_sku_.begin(), powered_by_sku_.end(), 0);
+    next_ = 0;
+    powered_total_ = 0;
+    supply_kw_ = 0;
+    full_recompute_ = false;
+  }
+
   void set_supply_kw(double supply_kw) { supply_kw_ = supply_kw; }
   double supply_kw() const { return supply_kw_; }
   bool unlimited() const { return unlimited_; }

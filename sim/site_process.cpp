@@ -171,7 +171,7 @@ void ModelRun::place(std::int32_t parcel_index, std::int32_t site, std::int64_t 
 void ModelRun::assign_crews(std::int32_t site) {
   SiteState& state = sites_[static_cast<std::size_t>(site)];
   const std::int64_t crews = layout_.sites[static_cast<std::size_t>(site)].crews;
-  const double rate = inputs_.sites[static_cast<std::size_t>(site)].install_rate;
+  const double rate = inputs_->sites[static_cast<std::size_t>(site)].install_rate;
   while (state.queue_head < state.queue.size()) {
     Placement& placement = state.queue[state.queue_head];
     if (placement.waiting > 0) {
@@ -212,7 +212,7 @@ void ModelRun::start_job(std::int32_t site, const Placement& placement, std::int
   move(owner, site, lot_sku(placement.lot), ChipState::kQueued, ChipState::kInstalling, chunks * size);
   sites_[static_cast<std::size_t>(site)].busy_crews += chunks;
   record(EventKind::kInstallStart, owner, site, placement.lot, chunks * size);
-  const double rate = inputs_.sites[static_cast<std::size_t>(site)].install_rate;
+  const double rate = inputs_->sites[static_cast<std::size_t>(site)].install_rate;
   double duration = 0;  // unlimited rate: no install time
   if (rate < std::numeric_limits<double>::infinity()) {
     duration = rate > 0 ? static_cast<double>(size) / rate : std::numeric_limits<double>::infinity();
@@ -243,7 +243,7 @@ std::int64_t ModelRun::burn_in_failures(const Job& job) {
       const auto end = std::to_chars(digits, digits + sizeof digits, job.first_chunk + c).ptr;
       std::uint64_t hash = fnv1a64_continue(lot.chunk_prefix_hash, std::string_view(digits, static_cast<std::size_t>(end - digits)));
       hash = fnv1a64_continue(hash, ".failures");
-      failures += std::clamp<std::int64_t>(sampler_.binomial_by_hash(job.chunk_size, rate, hash), 0, job.chunk_size);
+      failures += std::clamp<std::int64_t>(sampler_->binomial_by_hash(job.chunk_size, rate, hash), 0, job.chunk_size);
     }
     return failures;
   }
@@ -261,7 +261,7 @@ std::int64_t ModelRun::burn_in_failures(const Job& job) {
     address_.append(".chunks.");
     append_number(job.first_chunk + c);
     address_.append(".failures");
-    failures += std::clamp<std::int64_t>(sampler_.binomial(job.chunk_size, rate, address_), 0, job.chunk_size);
+    failures += std::clamp<std::int64_t>(sampler_->binomial(job.chunk_size, rate, address_), 0, job.chunk_size);
   }
   return failures;
 }

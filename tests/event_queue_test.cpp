@@ -141,6 +141,22 @@ TEST(EventQueueOrder, ClearDropsPendingButKeepsNowAndIds) {
   EXPECT_EQ(drain(queue), (std::vector<int>{3}));
 }
 
+TEST(EventQueueOrder, RestartDropsPendingAndRewindsTheClock) {
+  IntQueue queue(5.0);
+  queue.schedule(7.0, 0, 1);
+  queue.schedule(9.0, 0, 2);
+  EXPECT_EQ(queue.step().payload, 1);  // now 7, the hole pending
+  queue.restart(-3.0);
+  EXPECT_TRUE(queue.empty());
+  EXPECT_EQ(queue.now(), -3.0);
+  queue.schedule(-1.0, 1, 4);  // before the old clock: allowed again
+  queue.schedule(-2.0, 0, 3);
+  queue.schedule(-1.0, 0, 5);
+  EXPECT_EQ(drain(queue), (std::vector<int>{3, 5, 4}));
+  EXPECT_EQ(error_of([&] { queue.restart(std::numeric_limits<double>::infinity()); }),
+            "event queue start time must be finite, got inf");
+}
+
 TEST(EventQueueOrder, ReserveDoesNotChangeBehaviour) {
   IntQueue queue;
   queue.schedule(2.0, 0, 2);

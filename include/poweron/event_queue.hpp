@@ -209,6 +209,15 @@ class EventQueue {
     free_slots_.reserve(slots_.capacity());
   }
 
+  /// Drops all pending events and sets the clock to `start_time`, keeping the storage: a queue reused
+  /// for another run behaves as EventQueue(start_time) but for ids, which keep counting (old ids never
+  /// match again). Throws EventQueueError for a non-finite start time.
+  void restart(double start_time) {
+    if (!std::isfinite(start_time)) detail::throw_start_time_error(start_time);
+    clear();
+    now_ = start_time;
+  }
+
   /// Drops all pending events; now() and the id sequence are unchanged (old ids never match again).
   void clear() {
     heap_.resize(kRoot);

@@ -17,7 +17,24 @@
 
 namespace poweron {
 
+class ModelRun;
 class RunAccumulator;
+class Simulator;
+
+/// A model run's storage, kept between runs: a caller running many runs on one thread (a sweep's worker)
+/// passes the same scratch to every run_into, so that a run allocates (almost) nothing in steady state.
+/// Serves one Simulator at a time (a run of another is rebuilt); one per thread.
+class RunScratch {
+ public:
+  RunScratch();
+  ~RunScratch();
+  RunScratch(RunScratch&&) noexcept;
+  RunScratch& operator=(RunScratch&&) noexcept;
+
+ private:
+  friend class Simulator;
+  std::unique_ptr<ModelRun> run_;
+};
 
 struct RunOptions {
   bool record_events = false;  ///< fill SimulationTrace::events (run needs them; sweeps do not)
@@ -48,9 +65,10 @@ class Simulator {
 
   /// As run(), but every change goes to `accumulator` (built for this scenario; reset here) instead of a
   /// log: the way to run many replications that need metrics and daily counts only (sweeps). Its
-  /// metrics equal compute_metrics of run()'s log, bit for bit.
+  /// metrics equal compute_metrics of run()'s log, bit for bit. With a `scratch`, the run reuses its
+  /// storage.
   void run_into(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options,
-                RunAccumulator& accumulator) const;
+                RunAccumulator& accumulator, RunScratch* scratch = nullptr) const;
 
   const Scenario& scenario() const;
 
