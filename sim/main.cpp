@@ -5,9 +5,6 @@
 
 #include <CLI/CLI.hpp>
 #include <exception>
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 #include <iostream>
 #include <string>
 
@@ -24,21 +21,10 @@ std::string joined_command_line(int argc, char** argv) {
   return line;
 }
 
-/// Keeps freed memory in the process for reuse. A sweep's replications each allocate and free a few
-/// hundred KB; glibc would hand the top of the heap back to the kernel after nearly every one (brk and
-/// madvise calls, then page faults to take it back), which cost a 10,000-run sweep about 0.6 s of
-/// system time and two threads their scaling. Peak memory is unchanged: only freed memory is kept.
-void keep_freed_memory() {
-#if defined(__GLIBC__)
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-#endif
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace poweron::cli;
-  keep_freed_memory();
   spdlog::set_default_logger(spdlog::stderr_color_mt("poweron"));
   spdlog::set_pattern("%^%l%$: %v");
   spdlog::set_level(spdlog::level::warn);
