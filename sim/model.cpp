@@ -41,11 +41,15 @@ void Simulator::run_into(const ResolvedInputs& inputs, InputSampler& sampler, co
                          RunAccumulator& accumulator, RunScratch* scratch) const {
   if (!impl_) throw InternalError("Simulator::run on a moved-from simulator");
   impl_->layout.check_inputs(inputs);
-  if (!accumulator.fits(impl_->scenario)) throw InternalError("Simulator::run_into: an accumulator of another scenario");
+  if (!accumulator.fits(impl_->scenario)) {
+    throw InternalError("Simulator::run_into: an accumulator of another scenario");
+  }
   accumulator.reset();
   RunScratch local;
   RunScratch& kept = scratch != nullptr ? *scratch : local;
-  if (!kept.run_ || !kept.run_->uses(impl_->layout)) kept.run_ = std::make_unique<ModelRun>(impl_->scenario, impl_->layout);
+  if (!kept.run_ || !kept.run_->uses(impl_->layout)) {
+    kept.run_ = std::make_unique<ModelRun>(impl_->scenario, impl_->layout);
+  }
   kept.run_->start(inputs, sampler, options, {}, &accumulator);
   kept.run_->run();
 }

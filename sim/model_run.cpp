@@ -75,7 +75,9 @@ void ModelRun::start(const ResolvedInputs& inputs, InputSampler& sampler, const 
   // Runs log ~50-70 changes and ~35-50 events per lot (the shipped scenario, the generated large one).
   // Reserving generously costs address space only: pages are faulted in when first written, so the
   // headroom saves the copies and the re-faulting of doubling without raising the resident memory.
-  if (accumulator_ == nullptr) reserve_in_huge_pages(trace_.changes, layout_.lots.size() * 96 + layout_.orders.size() + 64);
+  if (accumulator_ == nullptr) {
+    reserve_in_huge_pages(trace_.changes, layout_.lots.size() * 96 + layout_.orders.size() + 64);
+  }
   if (options.record_events) reserve_in_huge_pages(trace_.events, layout_.lots.size() * 64 + 64);
 }
 
@@ -356,8 +358,9 @@ void ModelRun::on_rma_return(std::int32_t index) {
   record(EventKind::kRmaReturn, parcel.owner, -1, parcel.lot, parcel.count);
 }
 
-[[gnu::noinline]] void ModelRun::count_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state,
-                            std::int64_t delta) {
+// Out of line: log_change is inlined everywhere, and this runs only when invariants are checked.
+[[gnu::noinline]] void ModelRun::count_change(std::int32_t owner, std::int32_t site, std::int32_t sku,
+                                              ChipState state, std::int64_t delta) {
   const auto skus = static_cast<std::size_t>(layout_.sku_count);
   const auto s = static_cast<std::size_t>(state);
   std::int64_t* count = nullptr;

@@ -8,8 +8,8 @@
 //   - a PowerGroup (power_allocation.hpp) is chips that finished burn-in together.
 // Every change of a chip count goes through log_change, which appends to the StateChange log (or, for a
 // run with a RunAccumulator, adds it there instead, keeping no log) and, when invariants are checked,
-// keeps the counts the checks use. model_run.cpp holds the run loop, logging, checks and the
-// events; site_process.cpp holds the per-instant site processes (placement, crews, power).
+// keeps the counts the checks use. model_run.cpp holds the run loop, the checks and the events;
+// site_process.cpp holds the per-instant site processes (placement, crews, power).
 #pragma once
 
 #include <cstdint>
@@ -136,7 +136,8 @@ class ModelRun {
   void on_rma_return(std::int32_t parcel);
   // Always inlined: every change of a chip count passes here (about ten thousand per replication), and
   // inlined with a constant state, the accumulator's test for an untracked state folds away.
-  [[gnu::always_inline]] void log_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state, std::int64_t delta) {
+  [[gnu::always_inline]] void log_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state,
+                                         std::int64_t delta) {
     if (accumulator_ != nullptr) {
       accumulator_->add(now_, owner, site, sku, state, delta);
     } else {

@@ -161,10 +161,9 @@ void RunAccumulator::metrics_into(RunMetrics& out) const {
     std::vector<double>& values = out.values[o];
     for (const Target& target : scenario.owners[o].targets) {
       const std::int32_t target_sku = target_sku_[target_index++];
+      const auto sku_row = static_cast<std::size_t>(sku_powered_row_[o]) + static_cast<std::size_t>(target_sku);
       const std::int64_t* powered =
-          target_sku < 0 ? day_deltas(o, 0).data()
-                         : sku_powered_deltas_.data() +
-                               (static_cast<std::size_t>(sku_powered_row_[o]) + static_cast<std::size_t>(target_sku)) * days_;
+          target_sku < 0 ? day_deltas(o, 0).data() : sku_powered_deltas_.data() + sku_row * days_;
       const auto judged_day = static_cast<std::size_t>(
           std::clamp(static_cast<std::int64_t>(target.date) - scenario.start, std::int64_t{0}, last_day_));
       std::int64_t running = 0;

@@ -209,7 +209,8 @@ TEST(Metrics, ChipsPassingThroughAStateInOneInstantAddExactlyZeroInAnyOrder) {
     // ... while other chips wait in `queued` of the same site from t on.
     log.push_back(change(t, 0, 0, 0, S::kQueued, 3));
   }
-  std::stable_sort(log.begin(), log.end(), [](const StateChange& a, const StateChange& b) { return a.time < b.time; });
+  std::stable_sort(log.begin(), log.end(),
+                   [](const StateChange& a, const StateChange& b) { return a.time < b.time; });
   const RunMetrics m = compute_metrics(s, log);
   EXPECT_EQ(m.values[0][kUnpoweredGpuDays], 0.0);
   EXPECT_EQ(m.values[2][kUnpoweredGpuDays], 0.0);

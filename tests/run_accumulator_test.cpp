@@ -51,7 +51,9 @@ TEST(RunAccumulator, FedByTheModelEqualsTheLoggedRunToTheBit) {
     KeyedSampler sampler(scenario, seed);
     simulator.run_into(resolve_inputs(scenario, sampler), sampler, {}, accumulator, &scratch);
     KeyedSampler other_sampler(other, seed);
-    if (seed == 2024ULL) other_simulator.run_into(resolve_inputs(other, other_sampler), other_sampler, {}, other_accumulator, &scratch);
+    if (seed == 2024ULL) {
+      other_simulator.run_into(resolve_inputs(other, other_sampler), other_sampler, {}, other_accumulator, &scratch);
+    }
     const RunMetrics got = accumulator.metrics();
     ASSERT_EQ(got.values.size(), expected.values.size());
     for (std::size_t row = 0; row < expected.values.size(); ++row) {
@@ -72,7 +74,8 @@ TEST(RunAccumulator, FedByTheModelEqualsTheLoggedRunToTheBit) {
         for (std::size_t d = 0; d < accumulator.days(); ++d) {
           running += accumulator.day_deltas(owner, k)[d];
           ASSERT_EQ(running, series(static_cast<Eigen::Index>(d)))
-              << "seed " << seed << " owner " << owner << " state " << to_string(kTrackedStates[k]) << " day " << d;
+              << "seed " << seed << " owner " << owner << " state " << to_string(kTrackedStates[k])
+              << " day " << d;
         }
       }
     }

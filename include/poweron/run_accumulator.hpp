@@ -63,9 +63,9 @@ class RunAccumulator {
     tick_sums_[series] += static_cast<std::uint64_t>(delta) * ticks_left_;  // modulo 2^64: see above
     day_deltas_[(static_cast<std::size_t>(owner) * kTrackedStateCount + static_cast<std::size_t>(k)) * days_ +
                 column_] += delta;
-    if (k == 0 && sku_powered_row_[static_cast<std::size_t>(owner)] >= 0) [[unlikely]] {
-      sku_powered_deltas_[(static_cast<std::size_t>(sku_powered_row_[static_cast<std::size_t>(owner)]) + s) * days_ +
-                          column_] += delta;
+    const std::int32_t sku_row = sku_powered_row_[static_cast<std::size_t>(owner)];
+    if (k == 0 && sku_row >= 0) [[unlikely]] {
+      sku_powered_deltas_[(static_cast<std::size_t>(sku_row) + s) * days_ + column_] += delta;
     }
   }
 
@@ -85,7 +85,8 @@ class RunAccumulator {
   /// True if built for a scenario of `scenario`'s shape (owners, SKUs, sites, days).
   bool fits(const Scenario& scenario) const {
     return scenario.owners.size() == owners_ && scenario.skus.size() == skus_ &&
-           scenario.sites.size() == site_owner_.size() && static_cast<std::int64_t>(days_) == scenario.last_day() + 1;
+           scenario.sites.size() == site_owner_.size() &&
+           static_cast<std::int64_t>(days_) == scenario.last_day() + 1;
   }
   /// Owner index of each site (scenario order).
   const std::vector<std::int32_t>& site_owners() const { return site_owner_; }
