@@ -28,11 +28,7 @@ std::int32_t index_of_sku(const Scenario& scenario, const std::string& id) {
 /// The finest ticks (2^-k day, k <= 32) at which every integral of the scenario stays below 2^62 ticks:
 /// no count exceeds all chips of the scenario, and no integral runs longer than E + 1 days.
 int tick_bits_for(const Scenario& scenario) {
-  double chips = 1;
-  for (const Order& order : scenario.orders) chips += static_cast<double>(order.quantity);
-  for (const Site& site : scenario.sites) {
-    for (const InitialChips& initial : site.initial) chips += static_cast<double>(initial.count);
-  }
+  const double chips = static_cast<double>(scenario.total_chips()) + 1;
   const double bound = chips * static_cast<double>(scenario.last_day() + 1);
   const int bits = 62 - std::ilogb(bound) - 1;  // bound < 2^(ilogb + 1)
   if (bits < 0) throw InternalError("scenario too large to integrate: chips x days exceeds 2^62");

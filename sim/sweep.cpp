@@ -28,16 +28,6 @@ namespace {
 
 constexpr std::int64_t kChunk = 32;  // replications per work item
 
-/// Largest count any band series can take: every chip of the scenario.
-std::int64_t total_chips(const Scenario& scenario) {
-  std::int64_t total = 0;
-  for (const Order& order : scenario.orders) total += order.quantity;
-  for (const Site& site : scenario.sites) {
-    for (const InitialChips& chips : site.initial) total += chips.count;
-  }
-  return total;
-}
-
 /// A run of equal days of one band group, ready to be counted.
 struct ClosedRun {
   std::size_t group;
@@ -246,7 +236,7 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
   result.threads = resolve_thread_count(options.threads);
   const std::size_t band_series = plan.rows * kBandStateCount * static_cast<std::size_t>(plan.days);
   if (options.bands) {
-    plan.band_max = total_chips(scenario);
+    plan.band_max = scenario.total_chips();  // the largest count any band series can take
     plan.band_bits = HistogramSet::precision_for_budget(band_series, plan.band_max, options.band_budget_bytes);
   }
 

@@ -162,6 +162,16 @@ struct Scenario {
 
   /// E = end - start: the simulation covers [0, E + 1).
   std::int64_t last_day() const { return static_cast<std::int64_t>(end) - start; }
+
+  /// Every chip of the scenario, ordered or initial: no count of any state can exceed it.
+  std::int64_t total_chips() const {
+    std::int64_t total = 0;
+    for (const Order& order : orders) total += order.quantity;
+    for (const Site& site : sites) {
+      for (const InitialChips& chips : site.initial) total += chips.count;
+    }
+    return total;
+  }
 };
 
 }  // namespace poweron
