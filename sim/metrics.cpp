@@ -1,12 +1,10 @@
 #include "poweron/metrics.hpp"
 
 #include <cmath>
-#include <numeric>
 
 #include "poweron/date.hpp"
 #include "poweron/result.hpp"
 #include "poweron/run_accumulator.hpp"
-#include "poweron/timeline.hpp"
 
 namespace poweron {
 namespace {
@@ -53,21 +51,6 @@ bool is_date_metric(std::string_view name) {
   constexpr std::string_view kSuffix = ".date";
   return name.size() > kPrefix.size() + kSuffix.size() && name.substr(0, kPrefix.size()) == kPrefix &&
          name.substr(name.size() - kSuffix.size()) == kSuffix;
-}
-
-std::vector<std::int64_t> daily_powered(const Scenario& scenario, const std::vector<StateChange>& changes,
-                                        std::int32_t owner, std::int32_t sku) {
-  const std::int64_t last_day = scenario.last_day();
-  const double horizon = static_cast<double>(last_day + 1);
-  std::vector<std::int64_t> counts(static_cast<std::size_t>(last_day + 1), 0);
-  for (const StateChange& c : changes) {
-    if (c.state != ChipState::kPowered || c.owner != owner || (sku >= 0 && c.sku != sku)) continue;
-    const double t = snap_time(c.time);
-    if (t >= horizon) continue;
-    counts[static_cast<std::size_t>(day_column(t, last_day))] += c.delta;
-  }
-  std::partial_sum(counts.begin(), counts.end(), counts.begin());
-  return counts;
 }
 
 RunMetrics compute_metrics(const Scenario& scenario, const std::vector<StateChange>& changes) {

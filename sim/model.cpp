@@ -21,20 +21,11 @@ Simulator::Simulator(Simulator&&) noexcept = default;
 Simulator& Simulator::operator=(Simulator&&) noexcept = default;
 
 SimulationTrace Simulator::run(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options) const {
-  SimulationTrace trace;
-  run_into(inputs, sampler, options, trace);
-  return trace;
-}
-
-void Simulator::run_into(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options,
-                         SimulationTrace& trace) const {
   if (!impl_) throw InternalError("Simulator::run on a moved-from simulator");
   impl_->layout.check_inputs(inputs);
-  trace.changes.clear();
-  trace.events.clear();
   ModelRun run(impl_->scenario, impl_->layout);
-  run.start(inputs, sampler, options, std::move(trace));
-  trace = run.run();
+  run.start(inputs, sampler, options);
+  return run.run();
 }
 
 void Simulator::run_into(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options,
@@ -50,7 +41,7 @@ void Simulator::run_into(const ResolvedInputs& inputs, InputSampler& sampler, co
   if (!kept.run_ || !kept.run_->uses(impl_->layout)) {
     kept.run_ = std::make_unique<ModelRun>(impl_->scenario, impl_->layout);
   }
-  kept.run_->start(inputs, sampler, options, {}, &accumulator);
+  kept.run_->start(inputs, sampler, options, &accumulator);
   kept.run_->run();
 }
 

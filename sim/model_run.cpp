@@ -47,7 +47,7 @@ ModelRun::ModelRun(const Scenario& scenario, const ModelLayout& layout)
 }
 
 void ModelRun::start(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options,
-                     SimulationTrace storage, RunAccumulator* accumulator) {
+                     RunAccumulator* accumulator) {
   inputs_ = &inputs;
   sampler_ = &sampler;
   options_ = options;
@@ -55,7 +55,6 @@ void ModelRun::start(const ResolvedInputs& inputs, InputSampler& sampler, const 
   keyed_by_hash_ = sampler.keyed_by_address_hash();
   accumulator_ = accumulator;
   now_ = 0;
-  trace_ = std::move(storage);
   trace_.changes.clear();
   trace_.events.clear();
   for (SiteState& site : sites_) site.reset();

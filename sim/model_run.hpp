@@ -108,11 +108,11 @@ class ModelRun {
   /// may run any number of times in turn, reusing its storage (a sweep's worker keeps one).
   ModelRun(const Scenario& scenario, const ModelLayout& layout);
 
-  /// Prepares a run, clearing every per-run state but keeping the storage. `storage`: a trace whose
-  /// capacity the run's log reuses. With an `accumulator` (reset by the caller), changes go there and
-  /// the returned trace's change log stays empty. inputs, sampler and accumulator must outlive run().
+  /// Prepares a run, clearing every per-run state but keeping the storage. With an `accumulator` (reset
+  /// by the caller), changes go there and the returned trace's change log stays empty. inputs, sampler
+  /// and accumulator must outlive run().
   void start(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options,
-             SimulationTrace storage = {}, RunAccumulator* accumulator = nullptr);
+             RunAccumulator* accumulator = nullptr);
   /// Runs what start() prepared.
   SimulationTrace run();
   /// True if this run was built for `layout` (a reused run must belong to the caller's simulator).

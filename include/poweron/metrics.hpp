@@ -66,9 +66,4 @@ std::string format_date_value(double date);
 /// belongs to another owner.
 RunMetrics compute_metrics(const Scenario& scenario, const std::vector<StateChange>& changes);
 
-/// The powered count of `owner` (all SKUs, or only `sku` when sku >= 0) at the end of each day 0..E:
-/// entry d counts every change with snapped time < d + 1.
-std::vector<std::int64_t> daily_powered(const Scenario& scenario, const std::vector<StateChange>& changes,
-                                        std::int32_t owner, std::int32_t sku);
-
 }  // namespace poweron

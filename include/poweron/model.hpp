@@ -58,11 +58,6 @@ class Simulator {
   /// Simulates [0, E + 1). `sampler` supplies burn-in failure draws when sampled().
   SimulationTrace run(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options = {}) const;
 
-  /// As run(), into `trace`: its contents are replaced, its storage is reused, so a caller running many
-  /// replications with one trace allocates the change log once (sweeps). The result equals run()'s.
-  void run_into(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options,
-                SimulationTrace& trace) const;
-
   /// As run(), but every change goes to `accumulator` (built for this scenario; reset here) instead of a
   /// log: the way to run many replications that need metrics and daily counts only (sweeps). Its
   /// metrics equal compute_metrics of run()'s log, bit for bit. With a `scratch`, the run reuses its
