@@ -14,7 +14,6 @@
 // 1970, not simulation days), and so is the occurrence (1 or 0) of each risk with 0 < probability < 1.
 #include "poweron/inputs.hpp"
 
-#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -23,6 +22,7 @@
 #include "poweron/construction_graph.hpp"
 #include "poweron/random.hpp"
 #include "poweron/result.hpp"
+#include "id_index.hpp"
 
 namespace poweron {
 
@@ -41,21 +41,6 @@ std::int64_t PointSampler::binomial(std::int64_t /*n*/, double /*p*/, std::strin
 }
 
 namespace {
-
-// Index of each id in a collection, for resolving references once.
-template <typename T>
-std::map<std::string_view, std::size_t> index_by_id(const std::vector<T>& items) {
-  std::map<std::string_view, std::size_t> index;
-  for (std::size_t i = 0; i < items.size(); ++i) index.emplace(items[i].id, i);
-  return index;
-}
-
-std::size_t lookup(const std::map<std::string_view, std::size_t>& index, const std::string& id,
-                   std::string_view what) {
-  const auto found = index.find(id);
-  if (found == index.end()) throw InternalError("resolve_inputs: unknown " + std::string(what) + " '" + id + "'");
-  return found->second;
-}
 
 // Point values, recording the hash of every draw's address (InputPlan's address_hashes).
 class HashRecorder final : public InputSampler {
@@ -238,12 +223,12 @@ ResolvedInputs resolve_planned(const InputPlan& plan, InputSampler& sampler, Dra
 }  // namespace
 
 InputPlan::InputPlan(const Scenario& scenario) : scenario_(&scenario), graph_(scenario.construction) {
-  const auto task_index = index_by_id(scenario.construction);
-  const auto order_index = index_by_id(scenario.orders);
+  const IdIndex task_index(scenario.construction);
+  const IdIndex order_index(scenario.orders);
   phase_task_.resize(scenario.sites.size());
   for (std::size_t s = 0; s < scenario.sites.size(); ++s) {
     for (const Phase& phase : scenario.sites[s].phases) {
-      phase_task_[s].push_back(phase.ready.after ? lookup(task_index, *phase.ready.after, "task") : kNoTask);
+      phase_task_[s].push_back(phase.ready.after ? task_index.at(*phase.ready.after, "task", "resolve_inputs") : kNoTask);
     }
   }
   lot_addresses_.resize(scenario.orders.size());
@@ -259,8 +244,8 @@ InputPlan::InputPlan(const Scenario& scenario) : scenario_(&scenario), graph_(sc
     const Risk& risk = scenario.risks[r];
     occurs_addresses_.push_back("risks." + risk.id + ".occurs");
     for (const RiskDelay& delay : risk.delays) {
-      delay_target_[r].push_back(delay.kind == RiskDelay::Kind::kTask ? lookup(task_index, delay.target, "task")
-                                                                      : lookup(order_index, delay.target, "order"));
+      delay_target_[r].push_back(delay.kind == RiskDelay::Kind::kTask ? task_index.at(delay.target, "task", "resolve_inputs")
+                                                                      : order_index.at(delay.target, "order", "resolve_inputs"));
     }
   }
   // The draw addresses in call order: one walk with point values (every draw is made whatever the values).

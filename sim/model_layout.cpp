@@ -3,29 +3,19 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <map>
 #include <string_view>
 
 #include "poweron/random.hpp"
 #include "poweron/result.hpp"
+#include "id_index.hpp"
 
 namespace poweron {
 namespace {
 
+/// The index of `id` in `index`, as the layout stores it; unknown ids are InternalError "model: <where>: ...".
 template <typename T>
-std::map<std::string_view, std::int32_t> index_by_id(const std::vector<T>& items) {
-  std::map<std::string_view, std::int32_t> index;
-  for (std::size_t i = 0; i < items.size(); ++i) index.emplace(items[i].id, static_cast<std::int32_t>(i));
-  return index;
-}
-
-std::int32_t lookup(const std::map<std::string_view, std::int32_t>& index, const std::string& id,
-                    std::string_view what, std::string_view where) {
-  const auto found = index.find(id);
-  if (found == index.end()) {
-    throw InternalError("model: " + std::string(where) + ": unknown " + std::string(what) + " '" + id + "'");
-  }
-  return found->second;
+std::int32_t lookup(const IdIndex<T>& index, const std::string& id, std::string_view what, std::string_view where) {
+  return static_cast<std::int32_t>(index.at(id, what, "model: " + std::string(where)));
 }
 
 void require(bool condition, const std::string& message) {
@@ -44,10 +34,10 @@ std::vector<std::int64_t> lot_sizes(std::int64_t quantity, std::int64_t lots) {
 
 ModelLayout ModelLayout::build(const Scenario& scenario) {
   ModelLayout layout;
-  const auto owners = index_by_id(scenario.owners);
-  const auto skus = index_by_id(scenario.skus);
-  const auto sites = index_by_id(scenario.sites);
-  const auto orders = index_by_id(scenario.orders);
+  const IdIndex owners(scenario.owners);
+  const IdIndex skus(scenario.skus);
+  const IdIndex sites(scenario.sites);
+  const IdIndex orders(scenario.orders);
   layout.owner_count = static_cast<std::int32_t>(scenario.owners.size());
   layout.sku_count = static_cast<std::int32_t>(scenario.skus.size());
   require(layout.sku_count > 0 || scenario.orders.empty(), "a scenario with orders needs a sku");

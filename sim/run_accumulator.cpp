@@ -5,25 +5,12 @@
 #include <numeric>
 
 #include "poweron/result.hpp"
+#include "id_index.hpp"
 
 namespace poweron {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-std::int32_t index_of_owner(const Scenario& scenario, const std::string& id) {
-  for (std::size_t o = 0; o < scenario.owners.size(); ++o) {
-    if (scenario.owners[o].id == id) return static_cast<std::int32_t>(o);
-  }
-  throw InternalError("a site names an unknown owner: " + id);
-}
-
-std::int32_t index_of_sku(const Scenario& scenario, const std::string& id) {
-  for (std::size_t i = 0; i < scenario.skus.size(); ++i) {
-    if (scenario.skus[i].id == id) return static_cast<std::int32_t>(i);
-  }
-  throw InternalError("target names an unknown sku: " + id);
-}
 
 /// The finest ticks (2^-k day, k <= 32) at which every integral of the scenario stays below 2^62 ticks:
 /// no count exceeds all chips of the scenario, and no integral runs longer than E + 1 days.
@@ -48,13 +35,18 @@ RunAccumulator::RunAccumulator(const Scenario& scenario)
       tick_scale_(std::ldexp(1.0, tick_bits_)),
       horizon_ticks_(static_cast<std::uint64_t>(scenario.last_day() + 1) << tick_bits_),
       owner_series_(scenario.owners.size() * scenario.skus.size()) {
+  const IdIndex owners(scenario.owners);
+  const IdIndex skus(scenario.skus);
   site_owner_.reserve(scenario.sites.size());
-  for (const Site& site : scenario.sites) site_owner_.push_back(index_of_owner(scenario, site.owner));
+  for (const Site& site : scenario.sites) {
+    site_owner_.push_back(static_cast<std::int32_t>(owners.at(site.owner, "owner", "sites." + site.id)));
+  }
   std::size_t sku_rows = 0;
   for (const Owner& owner : scenario.owners) {
     bool by_sku = false;
     for (const Target& target : owner.targets) {
-      target_sku_.push_back(target.sku ? index_of_sku(scenario, *target.sku) : -1);
+      target_sku_.push_back(target.sku ? static_cast<std::int32_t>(skus.at(*target.sku, "sku", "owners." + owner.id))
+                                       : -1);
       by_sku = by_sku || target.sku.has_value();
     }
     sku_powered_row_.push_back(by_sku ? static_cast<std::int32_t>(sku_rows) : -1);
