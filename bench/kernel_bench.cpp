@@ -63,6 +63,46 @@ void BM_Hold(benchmark::State& state) {
 }
 BENCHMARK(BM_Hold)->Arg(10)->Arg(1000)->Arg(100000);
 
+// The model's pattern: N events over 16 kinds, each kind rescheduled at now + its own fixed delay (burn-in
+// or RMA days: 1 + k/8 here), so that each kind's events come in the order they run. With lanes, each
+// kind is a lane and only 16 keys are in the heap; without, all N are. Same events, same order.
+template <bool kLanes>
+void BM_HoldFixedDelays(benchmark::State& state) {
+  constexpr int kKinds = 16;
+  const auto n = static_cast<std::size_t>(state.range(0));
+  poweron::EventQueue<HoldPayload> queue;
+  queue.reserve(n);
+  for (int k = 0; k < kKinds; ++k) queue.add_lane();
+  auto reschedule = [&](double now, HoldPayload payload) {
+    const double time = now + 1.0 + payload.kind / 8.0;
+    if constexpr (kLanes) {
+      queue.schedule_in_lane(static_cast<unsigned>(payload.kind), time, 0, payload);
+    } else {
+      queue.schedule(time, 0, payload);
+    }
+  };
+  // Kind i % 16, times spread over the first delay: every kind's times increase with i.
+  for (std::size_t i = 0; i < n; ++i) {
+    reschedule(static_cast<double>(i) / static_cast<double>(n) - 1.0,
+               HoldPayload{static_cast<int>(i % kKinds), static_cast<int>(i), 0});
+  }
+  for (std::size_t i = 0; i < 4 * n; ++i) {
+    const auto event = queue.step();
+    reschedule(event.time, event.payload);
+  }
+  for (auto _ : state) {
+    const auto event = queue.step();
+    HoldPayload payload = event.payload;
+    ++payload.count;
+    reschedule(event.time, payload);
+  }
+  benchmark::DoNotOptimize(queue.now());
+  if (queue.size() != n) state.SkipWithError("hold model lost events");
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_HoldFixedDelays<false>)->Arg(1000)->Arg(100000);
+BENCHMARK(BM_HoldFixedDelays<true>)->Arg(1000)->Arg(100000);
+
 // Calibration, not a kernel figure: the same hold model on std::priority_queue of bare (time, sequence)
 // pairs (binary heap, no payload, no cancellation). On a shared machine its rate shows how much the
 // load depresses every figure of the run.

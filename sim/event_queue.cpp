@@ -40,4 +40,14 @@ void throw_run_until_nan() { throw EventQueueError("run_until with a NaN time");
 
 void throw_too_many_events() { throw EventQueueError("event queue full: 2^32 - 1 pending events"); }
 
+void throw_no_lane(std::uint64_t lane, std::size_t lanes) {
+  throw EventQueueError("no lane " + std::to_string(lane) + " (" + std::to_string(lanes) + " lanes)");
+}
+
+void throw_lane_order_error(std::uint64_t lane, double time, int priority, double last_time, int last_priority) {
+  throw EventQueueError("lane " + std::to_string(lane) + ": cannot schedule an event at (" + format_time(time) +
+                        ", " + std::to_string(priority) + ") before the lane's last event at (" +
+                        format_time(last_time) + ", " + std::to_string(last_priority) + ")");
+}
+
 }  // namespace poweron::detail

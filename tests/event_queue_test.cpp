@@ -13,8 +13,13 @@
 #include <tuple>
 #include <vector>
 
+#include "event_queue_test_support.hpp"
+
 namespace poweron {
 namespace {
+
+using queue_testing::error_of;
+using queue_testing::Lcg;
 
 using IntQueue = EventQueue<int>;
 
@@ -22,18 +27,6 @@ struct TwoInts {
   int kind;
   int value;
 };
-
-// Runs `call` and returns the EventQueueError message, or "" (a failed expectation) if none was thrown.
-template <typename Call>
-std::string error_of(Call&& call) {
-  try {
-    call();
-  } catch (const EventQueueError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "expected EventQueueError";
-  return "";
-}
 
 std::vector<int> drain(IntQueue& queue) {
   std::vector<int> payloads;
@@ -443,20 +436,6 @@ TEST(EventQueueRunUntil, ThrowingHandlerLeavesQueueConsistent) {
 
 // ---------------------------------------------------------------------------------------------------------
 // Randomized comparison with a reference model
-
-// Knuth's MMIX LCG; the high 32 bits are used (the low bits of a power-of-two LCG are weak).
-class Lcg {
- public:
-  explicit Lcg(std::uint64_t seed) : state_(seed) {}
-  std::uint32_t next() {
-    state_ = state_ * 6364136223846793005ULL + 1442695040888963407ULL;
-    return static_cast<std::uint32_t>(state_ >> 32);
-  }
-  std::uint32_t below(std::uint32_t n) { return static_cast<std::uint32_t>((std::uint64_t{next()} * n) >> 32); }
-
- private:
-  std::uint64_t state_;
-};
 
 TEST(EventQueueRandom, MatchesMultimapReferenceOver100000Operations) {
   // Reference: a multimap keyed by (time, priority, seq) holds exactly the pending events; a second map
