@@ -43,7 +43,11 @@ ModelRun::ModelRun(const Scenario& scenario, const ModelLayout& layout)
   site_counts_.resize(site_count * skus * 5);
   sku_totals_.resize(skus);
   lot_chunks_.resize(layout.lots.size());
+  chunk_hashes_.resize(layout.lots.size());
   parcels_.reserve(layout.lots.size() + layout.redirections.size() + 16);
+  seed_lane_ = queue_.add_lane();
+  site_lanes_.resize(site_count);
+  for (SiteLanes& lanes : site_lanes_) lanes = {queue_.add_lane(), queue_.add_lane(), queue_.add_lane()};
 }
 
 void ModelRun::start(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options,
@@ -125,7 +129,7 @@ void ModelRun::seed() {
     if (std::isnan(t) || t == -std::numeric_limits<double>::infinity()) {
       throw InternalError("model: an input time is not finite (" + std::string(to_string(kind)) + " event)");
     }
-    if (t < end_time_) pending.push_back({t, kind, {index, sub}});
+    if (t < end_time_) pending.push_back({t, kind, {index, sub}, static_cast<std::uint32_t>(pending.size())});
   };
   for (std::size_t s = 0; s < layout_.sites.size(); ++s) {
     const auto site = static_cast<std::int32_t>(s);
@@ -154,18 +158,26 @@ void ModelRun::seed() {
     add(inputs_->redirection_time[r], EventKind::kRedirectOut, static_cast<std::int32_t>(r), 0);
   }
 
-  double start = 0;
-  for (const Pending& p : pending) start = std::min(start, p.time);
-  queue_.restart(start);
-  queue_.reserve(pending.size() + 64);
-  for (const Pending& p : pending) queue_.schedule(p.time, static_cast<int>(p.kind), p.payload);
+  // In the order they will run, they form one lane: (time, kind), then the order they were listed in,
+  // which is the order schedule() would have given them (their ids, the last tie-break, keep it).
+  std::sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
+    if (a.time != b.time) return a.time < b.time;
+    if (a.kind != b.kind) return a.kind < b.kind;
+    return a.position < b.position;
+  });
+  queue_.restart(pending.empty() ? 0.0 : std::min(0.0, pending.front().time));
+  for (const Pending& p : pending) queue_.schedule_in_lane(seed_lane_, p.time, static_cast<int>(p.kind), p.payload);
 }
 
-void ModelRun::schedule(double time, EventKind kind, EventPayload payload) {
+void ModelRun::schedule(double time, EventKind kind, EventPayload payload, Queue::LaneId lane) {
   const double t = snap_time(time);
   if (std::isnan(t)) fail("an event time is not a number (" + std::string(to_string(kind)) + ")");
   if (t >= end_time_) return;  // after the simulated period (includes never: +infinity)
-  queue_.schedule(t, static_cast<int>(kind), payload);
+  if (lane == kNoLane) {
+    queue_.schedule(t, static_cast<int>(kind), payload);
+  } else {
+    queue_.schedule_in_lane(lane, t, static_cast<int>(kind), payload);
+  }
 }
 
 void ModelRun::handle(const Queue::Event& event) {
@@ -307,7 +319,7 @@ void ModelRun::on_install_done(std::int32_t job_index) {
   sites_[static_cast<std::size_t>(job.site)].busy_crews -= job.chunks;
   mark_crews(job.site);
   schedule(now_ + inputs_->sites[static_cast<std::size_t>(job.site)].burn_in_days, EventKind::kBurnInPass,
-           {job_index, 0});
+           {job_index, 0}, site_lanes_[static_cast<std::size_t>(job.site)].burn_in);
 }
 
 // End of a job's burn-in: survivors are `installed` (last in power order); failures leave the site as
@@ -343,7 +355,7 @@ void ModelRun::on_burn_in_end(std::int32_t job_index) {
     const auto index = static_cast<std::int32_t>(parcels_.size());
     parcels_.push_back(parcel);
     schedule(now_ + inputs_->sites[static_cast<std::size_t>(job.site)].rma_days, EventKind::kRmaReturn,
-             {index, 0});
+             {index, 0}, site_lanes_[static_cast<std::size_t>(job.site)].rma);
   }
 }
 

@@ -123,7 +123,9 @@ class ModelRun {
 
   // model_run.cpp
   void seed();
-  void schedule(double time, EventKind kind, EventPayload payload);
+  // Schedules an event at snap_time(time) unless that is at or after E + 1; in `lane` if given (see
+  // site_lanes_).
+  void schedule(double time, EventKind kind, EventPayload payload, Queue::LaneId lane = kNoLane);
   void handle(const Queue::Event& event);
   void on_initial(std::int32_t site);
   void on_phase_ready(std::int32_t site, std::int32_t phase);
@@ -173,7 +175,8 @@ class ModelRun {
   void place_owner(std::int32_t owner);
   void place(std::int32_t parcel, std::int32_t site, std::int64_t n);
   void assign_crews(std::int32_t site);
-  void start_job(std::int32_t site, const Placement& placement, std::int64_t chunks, std::int64_t size);
+  // full: chunks of the site's full chunk size, whose install ends come in order (the site's install lane).
+  void start_job(std::int32_t site, const Placement& placement, std::int64_t chunks, std::int64_t size, bool full);
   std::int64_t burn_in_failures(const Job& job);
   void settle_power(std::int32_t site);
 
@@ -194,6 +197,16 @@ class ModelRun {
   RunAccumulator* accumulator_ = nullptr;  ///< null: changes are logged
 
   Queue queue_;
+  // Lanes of the queue (event_queue.hpp) for events that come in the order they run. Per site: install
+  // jobs of full chunks (now + chunk / rate), burn-in ends (now + burn_in_days), RMA returns
+  // (now + rma_days): each a fixed delay for the run, added to a clock that never goes back. And one lane
+  // for the events known up front, scheduled in order by seed().
+  static constexpr Queue::LaneId kNoLane = ~Queue::LaneId{0};
+  struct SiteLanes {
+    Queue::LaneId install, burn_in, rma;
+  };
+  std::vector<SiteLanes> site_lanes_;
+  Queue::LaneId seed_lane_ = kNoLane;
   double now_ = 0;
   SimulationTrace trace_;
 
@@ -213,11 +226,15 @@ class ModelRun {
   // [(site * skus + sku) * 5 + state - 4] for site states; per SKU totals and expected totals.
   std::vector<std::int64_t> owner_counts_, site_counts_, sku_totals_, sku_expected_;
   std::string address_;  ///< scratch buffer for burn-in failure addresses
+  /// Per lot: the address hashes of its chunks' burn-in failures by chunk index, as far as computed (kept
+  /// from run to run: they do not depend on the seed).
+  std::vector<std::vector<std::uint64_t>> chunk_hashes_;
   /// Scratch for seed(): the events whose times are known up front.
   struct Pending {
     double time;
     EventKind kind;
     EventPayload payload;
+    std::uint32_t position;  ///< in the order listed
   };
   std::vector<Pending> pending_;
   /// Scratch for place_owner: one warehouse list being served, its next parcel, its site (-1: none).

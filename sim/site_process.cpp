@@ -179,15 +179,20 @@ void ModelRun::assign_crews(std::int32_t site) {
           crews < 0 ? std::numeric_limits<std::int64_t>::max() : crews - state.busy_crews;
       if (free_crews <= 0) break;
       std::int64_t size = placement.waiting;  // unlimited rate: the whole placement in one chunk
-      if (rate < 4e18) size = std::min(size, std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(rate))));
+      bool full = false;
+      if (rate < 4e18) {
+        const std::int64_t chunk = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(rate)));
+        full = size >= chunk;
+        size = std::min(size, chunk);
+      }
       const std::int64_t chunks = std::min(free_crews, placement.waiting / size);
       if (chunks > 0) {
-        start_job(site, placement, chunks, size);
+        start_job(site, placement, chunks, size, full);
         placement.waiting -= chunks * size;
         free_crews -= chunks;
       }
       if (free_crews > 0 && placement.waiting > 0) {  // the remainder, smaller than a full chunk
-        start_job(site, placement, 1, placement.waiting);
+        start_job(site, placement, 1, placement.waiting, false);
         placement.waiting = 0;
       }
       if (placement.waiting > 0) break;
@@ -203,7 +208,8 @@ void ModelRun::assign_crews(std::int32_t site) {
   }
 }
 
-void ModelRun::start_job(std::int32_t site, const Placement& placement, std::int64_t chunks, std::int64_t size) {
+void ModelRun::start_job(std::int32_t site, const Placement& placement, std::int64_t chunks, std::int64_t size,
+                         bool full) {
   const auto index = static_cast<std::int32_t>(jobs_.size());
   std::int64_t& lot_chunks = lot_chunks_[static_cast<std::size_t>(placement.lot)];
   jobs_.push_back({site, placement.lot, placement.dest, chunks, size, lot_chunks});
@@ -217,7 +223,8 @@ void ModelRun::start_job(std::int32_t site, const Placement& placement, std::int
   if (rate < std::numeric_limits<double>::infinity()) {
     duration = rate > 0 ? static_cast<double>(size) / rate : std::numeric_limits<double>::infinity();
   }
-  schedule(now_ + duration, EventKind::kInstallDone, {index, 0});
+  schedule(now_ + duration, EventKind::kInstallDone, {index, 0},
+           full ? site_lanes_[static_cast<std::size_t>(site)].install : kNoLane);
 }
 
 // SPEC 3.3. Point runs: the site's cumulative failures stay round-half-up(chips burned in x rate), so
@@ -236,13 +243,19 @@ std::int64_t ModelRun::burn_in_failures(const Job& job) {
   }
   const LayoutLot& lot = layout_.lots[static_cast<std::size_t>(job.lot)];
   if (keyed_by_hash_) {
-    // The address `orders.O.lots.K.chunks.C.failures`, hashed from the lot's precomputed prefix.
+    // The hashes of the addresses `orders.O.lots.K.chunks.C.failures` do not depend on the seed: each is
+    // computed once (from the lot's precomputed prefix) and kept for the runs this ModelRun makes.
+    std::vector<std::uint64_t>& hashes = chunk_hashes_[static_cast<std::size_t>(job.lot)];
+    const auto needed = static_cast<std::size_t>(job.first_chunk + job.chunks);
+    while (hashes.size() < needed) {
+      char digits[24];
+      const auto end = std::to_chars(digits, digits + sizeof digits, hashes.size()).ptr;
+      const std::uint64_t hash = fnv1a64_continue(lot.chunk_prefix_hash, std::string_view(digits, static_cast<std::size_t>(end - digits)));
+      hashes.push_back(fnv1a64_continue(hash, ".failures"));
+    }
     std::int64_t failures = 0;
     for (std::int64_t c = 0; c < job.chunks; ++c) {
-      char digits[24];
-      const auto end = std::to_chars(digits, digits + sizeof digits, job.first_chunk + c).ptr;
-      std::uint64_t hash = fnv1a64_continue(lot.chunk_prefix_hash, std::string_view(digits, static_cast<std::size_t>(end - digits)));
-      hash = fnv1a64_continue(hash, ".failures");
+      const std::uint64_t hash = hashes[static_cast<std::size_t>(job.first_chunk + c)];
       failures += std::clamp<std::int64_t>(sampler_->binomial_by_hash(job.chunk_size, rate, hash), 0, job.chunk_size);
     }
     return failures;
