@@ -129,30 +129,34 @@ std::uint64_t stream_key(std::uint64_t seed, std::string_view address) {
   return mix64(fnv1a64(address) ^ mix64(seed + kGoldenGamma));
 }
 
-double RandomStream::uniform01() {
-  for (;;) {
-    const std::uint64_t k = next_u64() >> 11;
-    if (k != 0) return static_cast<double>(k) * 0x1.0p-53;
-  }
-}
-
 double RandomStream::normal() { return detmath::normal_quantile(uniform01()); }
 
 double binomial_zero_mass(std::int64_t n, double p) {
   return detmath::exp(static_cast<double>(n) * detmath::log1p(-p));
 }
 
-std::int64_t RandomStream::binomial_inversion(std::int64_t n, double p, double zero_mass) {
+std::int64_t RandomStream::binomial_inversion(std::int64_t n, double p, double zero_mass,
+                                              std::vector<double>* ratios) {
   // Walk the pmf from 0 with f(x) = f(x-1) * ((n+1)/x - 1) * p/q.
   const double s = p / (1 - p);
   const double a = (static_cast<double>(n) + 1) * s;
   double r = zero_mass;
   double u = uniform01();
   std::int64_t x = 0;
+  if (ratios == nullptr) {
+    while (u > r && x < n) {
+      u -= r;
+      ++x;
+      r *= a / static_cast<double>(x) - s;
+    }
+    return x;
+  }
   while (u > r && x < n) {
     u -= r;
     ++x;
-    r *= a / static_cast<double>(x) - s;
+    const auto known = static_cast<std::int64_t>(ratios->size());
+    if (x > known) ratios->push_back(a / static_cast<double>(x) - s);
+    r *= (*ratios)[static_cast<std::size_t>(x - 1)];
   }
   return x;
 }

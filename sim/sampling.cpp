@@ -150,10 +150,6 @@ KeyedSampler::KeyedSampler(std::shared_ptr<const CopulaPlan> plan, std::uint64_t
 KeyedSampler::KeyedSampler(const Scenario& scenario, std::uint64_t seed)
     : KeyedSampler(CopulaPlan::for_scenario(scenario), seed) {}
 
-std::uint64_t KeyedSampler::key_for_hash(std::uint64_t address_hash) const {
-  return mix64(address_hash ^ seed_mix_);  // == stream_key(seed_, address)
-}
-
 double KeyedSampler::copula_normal(std::size_t member_index, std::string_view address, std::uint64_t address_hash) {
   const CopulaPlan::Member& self = plan_->member(member_index);
   const CopulaPlan::Group& group = plan_->group(self.group);
@@ -226,15 +222,16 @@ std::int64_t KeyedSampler::binomial_by_hash(std::int64_t n, double p, std::uint6
   if (!(p > 0 && p <= 0.5) || n <= 0 || n >= kCachedN || static_cast<double>(n) * p >= 10) {
     return stream.binomial(n, p);
   }
-  auto masses = std::find_if(zero_masses_.begin(), zero_masses_.end(), [p](const ZeroMasses& z) { return z.p == p; });
-  if (masses == zero_masses_.end()) {
-    if (zero_masses_.size() == kCachedRates) return stream.binomial(n, p);
-    zero_masses_.push_back({p, std::vector<double>(static_cast<std::size_t>(kCachedN), std::numeric_limits<double>::quiet_NaN())});
-    masses = zero_masses_.end() - 1;
+  auto of_rate =
+      std::find_if(inversions_.begin(), inversions_.end(), [p](const InversionsOfRate& z) { return z.p == p; });
+  if (of_rate == inversions_.end()) {
+    if (inversions_.size() == kCachedRates) return stream.binomial(n, p);
+    inversions_.push_back({p, std::vector<Inversion>(static_cast<std::size_t>(kCachedN))});
+    of_rate = inversions_.end() - 1;
   }
-  double& mass = masses->by_n[static_cast<std::size_t>(n)];
-  if (std::isnan(mass)) mass = binomial_zero_mass(n, p);
-  return stream.binomial_inversion(n, p, mass);
+  Inversion& inversion = of_rate->by_n[static_cast<std::size_t>(n)];
+  if (std::isnan(inversion.zero_mass)) inversion.zero_mass = binomial_zero_mass(n, p);
+  return stream.binomial_inversion(n, p, inversion.zero_mass, &inversion.ratios);
 }
 
 void KeyedSampler::reseed(std::uint64_t seed) {

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 namespace poweron {
 
@@ -64,7 +65,12 @@ class RandomStream {
 
   /// Uniform on the open interval (0, 1): k / 2^53 for k uniform in [1, 2^53 - 1] (the top 53 bits of the
   /// next output; k = 0, probability 2^-53, is redrawn).
-  double uniform01();
+  double uniform01() {
+    for (;;) {
+      const std::uint64_t k = next_u64() >> 11;
+      if (k != 0) return static_cast<double>(k) * 0x1.0p-53;
+    }
+  }
 
   /// Standard normal: the inverse normal CDF (Wichura AS241) of uniform01().
   double normal();
@@ -81,7 +87,10 @@ class RandomStream {
   /// binomial's inversion branch with its starting mass (1 - p)^n given, so that a caller drawing many
   /// variates with the same (n, p) computes it once: equals binomial(n, p) exactly when
   /// REQUIRES: 0 < p <= 1/2, n p < 10 and zero_mass == binomial_zero_mass(n, p).
-  std::int64_t binomial_inversion(std::int64_t n, double p, double zero_mass);
+  /// `ratios`, if given, caches the pmf ratios f(x) / f(x-1) of this (n, p) (filled as far as a draw
+  /// needs them): a caller drawing many variates of one (n, p) saves a division per step. The variate
+  /// is the same with or without it (the same doubles, computed once instead of every time).
+  std::int64_t binomial_inversion(std::int64_t n, double p, double zero_mass, std::vector<double>* ratios = nullptr);
 
  private:
   std::uint64_t state_;

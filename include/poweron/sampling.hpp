@@ -26,6 +26,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -33,6 +34,7 @@
 #include <vector>
 
 #include "poweron/inputs.hpp"
+#include "poweron/random.hpp"
 #include "poweron/scenario.hpp"
 
 namespace poweron {
@@ -122,21 +124,27 @@ class KeyedSampler final : public InputSampler {
   void reseed(std::uint64_t seed);
 
  private:
-  std::uint64_t key_for_hash(std::uint64_t address_hash) const;
+  std::uint64_t key_for_hash(std::uint64_t address_hash) const {
+    return mix64(address_hash ^ seed_mix_);  // == stream_key(seed_, address)
+  }
   double copula_normal(std::size_t member_index, std::string_view address, std::uint64_t address_hash);
 
   std::shared_ptr<const CopulaPlan> plan_;
   std::uint64_t seed_;
   std::uint64_t seed_mix_;        ///< mix64(seed + gamma), the seed half of every stream key
   std::vector<double> scratch_;   ///< 2 * max_group_size: normals, then correlated values
-  /// Per failure rate p (a few: one per site at most), binomial_zero_mass(n, p) by n (NaN: not computed
-  /// yet): burn-in draws repeat a few (n, p) pairs thousands of times, and the exp and log of the mass
-  /// dominated the draw.
-  struct ZeroMasses {
-    double p = 0;
-    std::vector<double> by_n;
+  /// Per failure rate p (a few: one per site at most) and n: binomial_zero_mass(n, p) (NaN: not computed
+  /// yet) and the pmf ratios binomial_inversion caches. Burn-in draws repeat a few (n, p) pairs thousands
+  /// of times: the exp and log of the mass dominated the draw, then the division of each step.
+  struct Inversion {
+    double zero_mass = std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> ratios;
   };
-  std::vector<ZeroMasses> zero_masses_;
+  struct InversionsOfRate {
+    double p = 0;
+    std::vector<Inversion> by_n;
+  };
+  std::vector<InversionsOfRate> inversions_;
 };
 
 }  // namespace poweron
