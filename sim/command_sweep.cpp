@@ -1,5 +1,6 @@
 // `poweron sweep` (SPEC 5, 6): Monte Carlo replications of one scenario, optionally over a grid of
 // overrides (one full sweep per case, all with the same seed so that cases are paired).
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <string>
@@ -13,6 +14,8 @@
 #include "poweron/statistics.hpp"
 #include "poweron/sweep.hpp"
 #include "sweep_outputs.hpp"
+
+#include <spdlog/spdlog.h>
 
 namespace poweron::cli {
 namespace {
@@ -45,11 +48,15 @@ SweepResult sweep_into(const Scenario& scenario, const SweepArgs& args, const st
   options.threads = args.threads;
   options.progress = terminal_progress("sweep " + scenario.name, err);
   SweepResult result = run_sweep(scenario, options);
+  const auto simulated = std::chrono::steady_clock::now();
+  spdlog::debug("sweep {}: {} replications and their summaries in {:.3f} s", scenario.name, args.runs,
+                seconds_since(started));
   Manifest manifest = base_manifest("sweep", args.command_line, scenario, overrides);
   manifest.seed = options.base_seed;
   manifest.replications = args.runs;
   manifest.sampled = true;
   manifest.files = write_sweep_outputs(folder, scenario, result);
+  spdlog::debug("sweep {}: outputs written in {:.3f} s", scenario.name, seconds_since(simulated));
   manifest.wall_time_seconds = seconds_since(started);
   write_file_atomic(folder / "manifest.json", to_json(manifest));
   return result;

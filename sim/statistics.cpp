@@ -1,7 +1,10 @@
 #include "poweron/statistics.hpp"
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 #include <numeric>
 #include <utility>
@@ -45,18 +48,52 @@ MeanSpread mean_spread(const std::vector<double>& values) {
   return out;
 }
 
+std::vector<std::size_t> ascending_order(const std::vector<double>& values) {
+  // LSD radix sort of (key, index) by 8-bit digits of the key: the double's bits mapped to an unsigned
+  // integer of the same order (negative values all bits flipped, others the sign bit set). A digit that
+  // every key shares (the exponent's high bits, the zero low bits of whole numbers) needs no pass.
+  struct Entry {
+    std::uint64_t key;
+    std::size_t index;
+  };
+  const std::size_t n = values.size();
+  std::vector<Entry> entries(n);
+  std::vector<Entry> scratch(n);
+  std::array<std::array<std::size_t, 256>, 8> counts{};
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto bits = std::bit_cast<std::uint64_t>(values[i]);
+    const std::uint64_t key = (bits >> 63) != 0 ? ~bits : bits | (std::uint64_t{1} << 63);
+    entries[i] = {key, i};
+    for (std::size_t d = 0; d < 8; ++d) ++counts[d][(key >> (8 * d)) & 0xff];
+  }
+  for (std::size_t d = 0; d < 8 && n > 1; ++d) {
+    if (counts[d][(entries[0].key >> (8 * d)) & 0xff] == n) continue;  // one digit value: order unchanged
+    std::size_t start = 0;
+    for (std::size_t& count : counts[d]) start += std::exchange(count, start);  // counts become offsets
+    for (const Entry& entry : entries) scratch[counts[d][(entry.key >> (8 * d)) & 0xff]++] = entry;
+    entries.swap(scratch);
+  }
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) order[i] = entries[i].index;
+  return order;
+}
+
+void sort_ascending(std::vector<double>& values) {
+  const std::vector<std::size_t> order = ascending_order(values);
+  std::vector<double> sorted(values.size());
+  for (std::size_t i = 0; i < order.size(); ++i) sorted[i] = values[order[i]];
+  values.swap(sorted);
+}
+
 std::vector<double> average_ranks(const std::vector<double>& values) {
-  // Tied values share their average rank, so the order among ties is irrelevant: an unstable sort of
-  // (value, index) pairs, contiguous in memory, gives the same ranks as any other sort.
-  std::vector<std::pair<double, std::size_t>> order(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) order[i] = {values[i], i};
-  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  // Tied values share their average rank, so the order among ties is irrelevant.
+  const std::vector<std::size_t> order = ascending_order(values);
   std::vector<double> ranks(values.size());
   for (std::size_t i = 0; i < order.size();) {
     std::size_t j = i + 1;
-    while (j < order.size() && order[j].first == order[i].first) ++j;
+    while (j < order.size() && values[order[j]] == values[order[i]]) ++j;
     const double rank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2.0;  // average of i+1..j
-    for (std::size_t k = i; k < j; ++k) ranks[order[k].second] = rank;
+    for (std::size_t k = i; k < j; ++k) ranks[order[k]] = rank;
     i = j;
   }
   return ranks;

@@ -1,9 +1,12 @@
 #include "sweep_outputs.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <future>
+#include <iterator>
 #include <limits>
+#include <utility>
 
 #include "parallel_work.hpp"
 #include "poweron/csv_writer.hpp"
@@ -18,6 +21,15 @@ constexpr double kPercentiles[] = {5, 10, 50, 90, 95};
 
 bool is_target_date(const SweepResult& result, std::size_t row, std::size_t metric) {
   return is_date_metric(result.metric_names[row][metric]);
+}
+
+/// Every metric column as (row, metric), rows in order.
+std::vector<std::pair<std::size_t, std::size_t>> metric_columns(const SweepResult& result) {
+  std::vector<std::pair<std::size_t, std::size_t>> columns;
+  for (std::size_t row = 0; row < result.row_names.size(); ++row) {
+    for (std::size_t m = 0; m < result.metric_names[row].size(); ++m) columns.emplace_back(row, m);
+  }
+  return columns;
 }
 
 /// A column with never-reached dates (NaN) as +inf, so they rank last.
@@ -81,20 +93,34 @@ std::string summary_csv(const SweepResult& result) {
     csv.field(h);
   }
   csv.end_row();
-  for (std::size_t row = 0; row < result.row_names.size(); ++row) {
-    for (std::size_t m = 0; m < result.metric_names[row].size(); ++m) {
-      std::vector<double> values = metric_values(result, row, m);
-      const bool as_date = is_target_date(result, row, m);
-      const MeanSpread spread = mean_spread(values);
-      std::sort(values.begin(), values.end());
-      csv.field(result.row_names[row]).field(result.metric_names[row][m]).integer(static_cast<std::int64_t>(spread.n));
-      append_statistic(csv, spread.mean, as_date);
-      append_statistic(csv, spread.sd, false);
-      append_statistic(csv, spread.ci95_low, as_date);
-      append_statistic(csv, spread.ci95_high, as_date);
-      for (const double p : kPercentiles) append_statistic(csv, percentile_sorted(values, p), as_date);
-      csv.end_row();
+  // Each column's statistics on the threads (columns are independent), then the rows in order.
+  struct ColumnStatistics {
+    MeanSpread spread;
+    std::array<double, std::size(kPercentiles)> percentiles{};
+  };
+  const std::vector<std::pair<std::size_t, std::size_t>> columns = metric_columns(result);
+  std::vector<ColumnStatistics> statistics(columns.size());
+  parallel_chunks(columns.size(), result.threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t c = begin; c < end; ++c) {
+      std::vector<double> values = metric_values(result, columns[c].first, columns[c].second);
+      statistics[c].spread = mean_spread(values);
+      sort_ascending(values);
+      for (std::size_t i = 0; i < std::size(kPercentiles); ++i) {
+        statistics[c].percentiles[i] = percentile_sorted(values, kPercentiles[i]);
+      }
     }
+  });
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    const auto [row, m] = columns[c];
+    const bool as_date = is_target_date(result, row, m);
+    const MeanSpread& spread = statistics[c].spread;
+    csv.field(result.row_names[row]).field(result.metric_names[row][m]).integer(static_cast<std::int64_t>(spread.n));
+    append_statistic(csv, spread.mean, as_date);
+    append_statistic(csv, spread.sd, false);
+    append_statistic(csv, spread.ci95_low, as_date);
+    append_statistic(csv, spread.ci95_high, as_date);
+    for (const double value : statistics[c].percentiles) append_statistic(csv, value, as_date);
+    csv.end_row();
   }
   return csv.text();
 }
@@ -154,12 +180,13 @@ std::string sensitivity_csv(const SweepResult& result) {
   if (kept < 2) return csv.text();
   // Rank every input and every metric column once; Spearman is then a Pearson of ranks, each side
   // centred once. Inputs are independent: their ranks and correlations are split over the threads.
-  std::vector<CenteredSeries> metric_ranks;
-  for (std::size_t row = 0; row < result.row_names.size(); ++row) {
-    for (std::size_t m = 0; m < result.metric_names[row].size(); ++m) {
-      metric_ranks.push_back(centered(average_ranks(ranked_column(result, row, m, kept))));
+  const std::vector<std::pair<std::size_t, std::size_t>> columns = metric_columns(result);
+  std::vector<CenteredSeries> metric_ranks(columns.size());
+  parallel_chunks(columns.size(), result.threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t c = begin; c < end; ++c) {
+      metric_ranks[c] = centered(average_ranks(ranked_column(result, columns[c].first, columns[c].second, kept)));
     }
-  }
+  });
   const std::size_t inputs = result.input_addresses.size();
   std::vector<double> correlation(inputs * metric_ranks.size());  // [input][column]
   parallel_chunks(inputs, result.threads, [&](std::size_t begin, std::size_t end) {

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
+#include <vector>
 
 namespace poweron {
 namespace {
@@ -44,6 +47,53 @@ TEST(Statistics, MeanSpreadUsesSampleSdAndNormalCi) {
 TEST(Statistics, AverageRanksShareTies) {
   const std::vector<double> ranks = average_ranks({10, 20, 10, 30});
   EXPECT_EQ(ranks, (std::vector<double>{1.5, 3, 1.5, 4}));
+}
+
+// Values with many ties, both zeros, negatives, infinities, whole numbers (shared low bytes) and
+// fractions of every magnitude: the radix sort's digits and skipped passes all occur.
+std::vector<double> awkward_values(std::size_t n, std::uint64_t seed) {
+  std::vector<double> values(n);
+  std::uint64_t state = seed;
+  const double kInf = std::numeric_limits<double>::infinity();
+  for (double& v : values) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    const auto r = static_cast<std::uint32_t>(state >> 32);
+    switch (r % 8) {
+      case 0: v = static_cast<double>(r % 5); break;                 // small whole numbers, ties
+      case 1: v = -static_cast<double>(r % 7) * 1000.0; break;       // negatives, -0.0 included
+      case 2: v = (r & 1) != 0 ? 0.0 : -0.0; break;
+      case 3: v = (r & 1) != 0 ? kInf : -kInf; break;
+      case 4: v = std::ldexp(static_cast<double>(r), -static_cast<int>(r % 60)); break;
+      case 5: v = -std::ldexp(static_cast<double>(r), static_cast<int>(r % 40)); break;
+      default: v = static_cast<double>(r % 100000) + 0.25; break;
+    }
+  }
+  return values;
+}
+
+TEST(Statistics, AscendingOrderSortsAndAverageRanksMatchTheirDefinition) {
+  for (const std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{2}, std::size_t{300}, std::size_t{5000}}) {
+    const std::vector<double> values = awkward_values(n, 17 + n);
+    const std::vector<std::size_t> order = ascending_order(values);
+    std::vector<std::size_t> sorted_indices = order;
+    std::sort(sorted_indices.begin(), sorted_indices.end());
+    for (std::size_t i = 0; i < n; ++i) ASSERT_EQ(sorted_indices[i], i) << "not a permutation, n " << n;
+    for (std::size_t i = 1; i < n; ++i) ASSERT_LE(values[order[i - 1]], values[order[i]]) << "n " << n << " at " << i;
+
+    std::vector<double> by_std = values;
+    std::sort(by_std.begin(), by_std.end());
+    std::vector<double> by_radix = values;
+    sort_ascending(by_radix);
+    ASSERT_EQ(by_radix, by_std);  // == compares -0.0 and +0.0 equal, as their order is unspecified
+
+    if (n > 300) continue;  // the definition below is quadratic
+    const std::vector<double> ranks = average_ranks(values);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto below = std::count_if(values.begin(), values.end(), [&](double v) { return v < values[i]; });
+      const auto equal = std::count_if(values.begin(), values.end(), [&](double v) { return v == values[i]; });
+      ASSERT_EQ(ranks[i], static_cast<double>(below) + (static_cast<double>(equal) + 1) / 2) << i;
+    }
+  }
 }
 
 TEST(Statistics, SpearmanOfMonotoneAndReversedAndConstant) {

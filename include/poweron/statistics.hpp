@@ -26,7 +26,15 @@ struct MeanSpread {
 /// Mean, sample sd and the 95% CI of the mean, accumulated in a numerically stable way (Welford).
 MeanSpread mean_spread(const std::vector<double>& values);
 
-/// Ranks 1..n with ties given their average rank.
+/// The indices of `values` in ascending order of value (the order among equal values, -0.0 and +0.0
+/// included, is unspecified). REQUIRES: no NaN. A radix sort: linear in n, where a comparison sort of a
+/// sweep's columns dominated the time of its outputs.
+std::vector<std::size_t> ascending_order(const std::vector<double>& values);
+
+/// `values` sorted ascending (as std::sort would, but for the order among equal values). REQUIRES: no NaN.
+void sort_ascending(std::vector<double>& values);
+
+/// Ranks 1..n with ties given their average rank. REQUIRES: no NaN.
 std::vector<double> average_ranks(const std::vector<double>& values);
 
 /// Pearson correlation of x and y. NaN when the sizes differ, n < 2, or either side is constant.
