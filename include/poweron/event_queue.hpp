@@ -34,9 +34,8 @@
 //   operation first fills the hole with the last key, bottom-up (the hole sinks to a leaf, then the
 //   last key rises). Sift-downs in heaps beyond the L1 cache prefetch the next level;
 // - a slot array holding each event's id and payload, recycled through a LIFO free list;
-// - id -> slot lookup for cancel(): a ring indexed by id mod R (R a power of two >= 4 x pending), whose
-//   entry is checked against the slot's id; an event still pending when a later id claims its ring entry
-//   (id + R) moves to a small open-addressing overflow table (linear probing, backward-shift deletion);
+// - id -> slot lookup for cancel() (event_id_index.hpp): a ring indexed by id mod R, with a small
+//   overflow table for ids that outlive R later ones;
 // - lazy cancellation: cancel() unlinks the id and marks the slot; the heap key is dropped when it
 //   reaches the top or when cancelled keys exceed half the heap (then the heap is compacted in O(n)), so
 //   memory stays within about twice the peak pending count. A cancelled event waiting in a lane is
@@ -58,9 +57,9 @@
 #include <type_traits>
 #include <vector>
 
-namespace poweron {
+#include "poweron/event_id_index.hpp"
 
-using EventId = std::uint64_t;
+namespace poweron {
 
 /// Never returned by EventQueue::schedule(); usable as "no event".
 inline constexpr EventId kNoEvent = 0;
@@ -181,8 +180,10 @@ class EventQueue {
   /// ran, was already cancelled, was dropped by clear(), or was never issued.
   bool cancel(EventId id) {
     if (id == kNoEvent || id >= next_id_) return false;
-    const std::uint32_t slot = unlink(id);
+    bool overflowed = false;
+    const std::uint32_t slot = ids_.remove(id, id_of(), overflowed);
     if (slot == kNoSlot) return false;
+    if (overflowed) slots_[slot].flags &= ~kOverflowed;
     if (hole_) fill_hole_with_last();
     --live_;
     slots_[slot].flags |= kCancelled;
@@ -248,7 +249,7 @@ class EventQueue {
   /// Pre-sizes storage for n pending events so that scheduling up to n allocates nothing (the overflow
   /// table may still grow if events outlive 4n later schedulings).
   void reserve(std::size_t n) {
-    while (ring_.size() < n * kRingPerEvent) grow_ring();
+    ids_.reserve(n, id_of());
     heap_.reserve(n + kRoot);
     slots_.reserve(n);
     free_slots_.reserve(slots_.capacity());
@@ -274,9 +275,7 @@ class EventQueue {
       slots_[slot].lane = kNoLane;
       free_slots_.push_back(static_cast<std::uint32_t>(slot));
     }
-    for (std::uint32_t& entry : ring_) entry = kNoSlot;
-    for (OverflowEntry& entry : overflow_) entry.id = kNoEvent;
-    overflow_count_ = 0;
+    ids_.clear();
     for (Lane& lane : lanes_) {
       lane.keys.clear();
       lane.next = 0;
@@ -317,20 +316,12 @@ class EventQueue {
   static constexpr std::uint32_t kCancelled = 1;
   // Pending and found through the overflow table, not the ring.
   static constexpr std::uint32_t kOverflowed = 2;
-  struct OverflowEntry {
-    EventId id;  // kNoEvent marks an empty bucket
-    std::uint32_t slot;
-  };
 
   // The heap's root sits at physical index 3 (indices 0-2 are padding), so the children of physical
   // node p, at 4p-8 .. 4p-5, start at a multiple of 4 keys = 64 bytes; its parent is p/4 + 2.
   static constexpr std::size_t kRoot = 3;
   static constexpr std::uint32_t kNoSlot = std::numeric_limits<std::uint32_t>::max();
   static constexpr std::uint32_t kNoLane = std::numeric_limits<std::uint32_t>::max();
-  static constexpr std::size_t kNotFound = std::numeric_limits<std::size_t>::max();
-  static constexpr std::size_t kRingPerEvent = 4;    // ring entries per pending event (at least)
-  static constexpr std::size_t kMinRing = 64;
-  static constexpr std::size_t kMinOverflow = 16;
   static constexpr std::size_t kMinCompaction = 64;  // below this many cancelled keys, never compact
   // Heaps of at least this many keys (64 KiB, beyond a typical L1 cache) prefetch in sift-downs.
   static constexpr std::size_t kPrefetchKeys = 4096;
@@ -389,11 +380,7 @@ class EventQueue {
     const std::uint32_t slot = front.slot();
     const Slot& record = slots_[slot];
     const Event event{front.time(), front.priority(), record.id, record.payload};
-    if ((record.flags & kOverflowed) != 0) [[unlikely]] {
-      overflow_erase(overflow_find(event.id));
-    } else {
-      ring_[event.id & ring_mask_] = kNoSlot;  // a store only: no wait for a cache miss
-    }
+    ids_.forget(event.id, (record.flags & kOverflowed) != 0);
     --live_;
     const std::uint32_t lane = record.lane;
     release_slot(slot);
@@ -465,22 +452,9 @@ class EventQueue {
     heap_[hole] = key;
   }
 
-  // Removes a pending id from the ring or the overflow table; returns its slot, or kNoSlot if the id is
-  // not pending.
-  std::uint32_t unlink(EventId id) {
-    const std::size_t ring_pos = id & ring_mask_;
-    const std::uint32_t slot = ring_[ring_pos];
-    if (slot != kNoSlot && slots_[slot].id == id) {
-      ring_[ring_pos] = kNoSlot;
-      return slot;
-    }
-    if (overflow_count_ == 0) return kNoSlot;
-    const std::size_t pos = overflow_find(id);
-    if (pos == kNotFound) return kNoSlot;
-    const std::uint32_t found = overflow_[pos].slot;
-    overflow_erase(pos);
-    slots_[found].flags &= ~kOverflowed;
-    return found;
+  // The id index reads slots' ids through this.
+  auto id_of() const {
+    return [this](std::uint32_t slot) { return slots_[slot].id; };
   }
 
   void release_slot(std::uint32_t slot) {
@@ -544,10 +518,7 @@ class EventQueue {
   // Gives a new event its id and a slot (growing the id lookup and the slots first, then changing
   // nothing that can fail); returns the slot.
   std::uint32_t claim_slot(const Payload& payload, std::uint32_t lane) {
-    if ((live_ + 1) * kRingPerEvent > ring_.size()) grow_ring();
-    const std::size_t ring_pos = next_id_ & ring_mask_;
-    const std::uint32_t evicted = ring_[ring_pos];
-    if (evicted != kNoSlot && (overflow_count_ + 1) * 2 > overflow_.size()) grow_overflow();
+    const std::uint32_t evicted = ids_.prepare(next_id_, live_ + 1, id_of());
     if (free_slots_.empty()) add_slot(payload);
 
     const std::uint32_t slot = free_slots_.back();
@@ -555,11 +526,8 @@ class EventQueue {
     slots_[slot].id = next_id_++;
     slots_[slot].payload = payload;
     slots_[slot].lane = lane;
-    if (evicted != kNoSlot) {
-      overflow_insert(slots_[evicted].id, evicted);
-      slots_[evicted].flags |= kOverflowed;
-    }
-    ring_[ring_pos] = slot;
+    ids_.add(slots_[slot].id, slot, evicted, evicted != kNoSlot ? slots_[evicted].id : kNoEvent);
+    if (evicted != kNoSlot) slots_[evicted].flags |= kOverflowed;
     ++live_;
     return slot;
   }
@@ -725,74 +693,6 @@ class EventQueue {
     heap_[hole] = key;
   }
 
-  // --- the id ring ---
-
-  // Doubles the ring (or creates it). Pending ids in distinct entries of the old ring differ mod R, so
-  // they differ mod 2R too: re-placing them never collides. Overflow entries stay where they are.
-  void grow_ring() {
-    const std::size_t size = ring_.empty() ? kMinRing : ring_.size() * 2;
-    std::vector<std::uint32_t> ring(size, kNoSlot);
-    const std::size_t mask = size - 1;
-    for (const std::uint32_t slot : ring_) {
-      if (slot != kNoSlot) ring[slots_[slot].id & mask] = slot;
-    }
-    ring_.swap(ring);
-    ring_mask_ = mask;
-  }
-
-  // --- overflow table: power-of-two size, load <= 1/2, Fibonacci hashing, linear probing ---
-
-  std::size_t home(EventId id) const {
-    return static_cast<std::size_t>((id * 0x9E3779B97F4A7C15ULL) >> overflow_shift_);
-  }
-
-  std::size_t overflow_find(EventId id) const {
-    const std::size_t mask = overflow_.size() - 1;
-    for (std::size_t i = home(id);; i = (i + 1) & mask) {
-      if (overflow_[i].id == id) return i;
-      if (overflow_[i].id == kNoEvent) return kNotFound;
-    }
-  }
-
-  void overflow_insert(EventId id, std::uint32_t slot) {
-    const std::size_t mask = overflow_.size() - 1;
-    std::size_t i = home(id);
-    while (overflow_[i].id != kNoEvent) i = (i + 1) & mask;
-    overflow_[i] = OverflowEntry{id, slot};
-    ++overflow_count_;
-  }
-
-  // Backward-shift deletion: keeps every remaining entry reachable from its home without tombstones.
-  void overflow_erase(std::size_t hole) {
-    const std::size_t mask = overflow_.size() - 1;
-    std::size_t j = hole;
-    for (;;) {
-      j = (j + 1) & mask;
-      if (overflow_[j].id == kNoEvent) break;
-      const std::size_t k = home(overflow_[j].id);
-      // Entry j may stay if its home lies cyclically in (hole, j].
-      const bool stays = hole <= j ? (hole < k && k <= j) : (hole < k || k <= j);
-      if (stays) continue;
-      overflow_[hole] = overflow_[j];
-      hole = j;
-    }
-    overflow_[hole].id = kNoEvent;
-    --overflow_count_;
-  }
-
-  void grow_overflow() {
-    const std::size_t size = overflow_.empty() ? kMinOverflow : overflow_.size() * 2;
-    std::vector<OverflowEntry> old(size, OverflowEntry{kNoEvent, 0});
-    old.swap(overflow_);
-    int bits = 0;
-    while ((std::size_t{1} << bits) < size) ++bits;
-    overflow_shift_ = 64 - bits;
-    overflow_count_ = 0;
-    for (const OverflowEntry& entry : old) {
-      if (entry.id != kNoEvent) overflow_insert(entry.id, entry.slot);
-    }
-  }
-
   double now_;
   EventId next_id_ = 1;
   std::size_t live_ = 0;       // pending, not cancelled
@@ -804,11 +704,7 @@ class EventQueue {
   std::vector<Key, detail::CacheLineAllocator<Key>> heap_;  // kRoot padding keys, then the heap
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_slots_;
-  std::vector<std::uint32_t> ring_;  // slot of the pending id in ring_[id & ring_mask_], or kNoSlot
-  std::size_t ring_mask_ = 0;
-  std::vector<OverflowEntry> overflow_;
-  std::size_t overflow_count_ = 0;
-  int overflow_shift_ = 64;
+  detail::EventIdIndex ids_;
   std::vector<Lane> lanes_;
 };
 
