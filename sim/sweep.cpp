@@ -217,6 +217,11 @@ void prepare_result(const SweepPlan& plan, SweepResult& result) {
 
 }  // namespace
 
+ReplicationRange replication_range(std::int64_t runs, int parts, int part) {
+  // runs * part fits in 64 bits for any realistic run count (< 2^32 parts of < 2^31 runs).
+  return {runs * part / parts, runs * (part + 1) / parts};
+}
+
 int resolve_thread_count(int threads) {
   if (threads > 0) return threads;
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -224,6 +229,12 @@ int resolve_thread_count(int threads) {
 
 SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
   if (options.runs < 1) throw std::invalid_argument("sweep: --runs must be at least 1, got " + std::to_string(options.runs));
+  const std::int64_t first_run = options.first_run;
+  const std::int64_t end_run = options.end_run < 0 ? options.runs : options.end_run;
+  if (first_run < 0 || first_run > end_run || end_run > options.runs) {
+    throw std::invalid_argument("sweep: replications [" + std::to_string(first_run) + ", " + std::to_string(end_run) +
+                                ") are not within 0.." + std::to_string(options.runs));
+  }
   SweepPlan plan(scenario, options);
   plan.rows = scenario.owners.size() + 1;
   plan.days = scenario.last_day() + 1;
@@ -231,8 +242,8 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
   SweepResult result;
   prepare_result(plan, result);
 
-  const int threads = static_cast<int>(std::min<std::int64_t>(resolve_thread_count(options.threads),
-                                                              (options.runs + kChunk - 1) / kChunk));
+  const int threads = static_cast<int>(std::clamp<std::int64_t>((end_run - first_run + kChunk - 1) / kChunk, 1,
+                                                                resolve_thread_count(options.threads)));
   result.threads = resolve_thread_count(options.threads);
   const std::size_t band_series = plan.rows * kBandStateCount * static_cast<std::size_t>(plan.days);
   if (options.bands) {
@@ -243,7 +254,7 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
   std::vector<WorkerState> states(static_cast<std::size_t>(threads));
   for (WorkerState& state : states) state.critical_counts.assign(result.critical_counts.size(), 0);
 
-  std::atomic<std::int64_t> next{0};
+  std::atomic<std::int64_t> next{first_run};
   std::atomic<std::int64_t> done{0};
   std::mutex progress_mutex;
   std::exception_ptr failure;
@@ -256,19 +267,19 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
       }
       for (;;) {
         const std::int64_t first = next.fetch_add(kChunk);
-        if (first >= options.runs) break;
-        const std::int64_t last = std::min(options.runs, first + kChunk);
+        if (first >= end_run) break;
+        const std::int64_t last = std::min(end_run, first + kChunk);
         for (std::int64_t r = first; r < last; ++r) run_replication(plan, result, state, r);
         const std::int64_t finished = done.fetch_add(last - first) + (last - first);
         if (options.progress) {
           std::lock_guard<std::mutex> lock(progress_mutex);
-          options.progress(finished, options.runs);
+          options.progress(finished, end_run - first_run);
         }
       }
     } catch (...) {
       std::lock_guard<std::mutex> lock(failure_mutex);
       if (!failure) failure = std::current_exception();
-      next.store(options.runs);  // stop the other workers early
+      next.store(end_run);  // stop the other workers early
     }
   };
   std::vector<std::thread> pool;

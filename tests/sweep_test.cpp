@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <span>
+#include <stdexcept>
 #include <string>
 
 #include "poweron/compare.hpp"
@@ -56,6 +59,89 @@ TEST(Sweep, OutputsAreByteIdenticalOnOneTwoAndSevenThreads) {
     EXPECT_EQ(one[i], two[i]) << "table " << i;
     EXPECT_EQ(one[i], seven[i]) << "table " << i;
   }
+}
+
+TEST(SweepParts, ReplicationRangesTileTheRunsInOrder) {
+  for (const std::int64_t runs : {1, 7, 10, 1000}) {
+    for (const int parts : {1, 2, 3, 16}) {
+      std::int64_t next = 0;
+      for (int part = 0; part < parts; ++part) {
+        const ReplicationRange range = replication_range(runs, parts, part);
+        ASSERT_EQ(range.first, next) << runs << ' ' << parts << ' ' << part;
+        ASSERT_LE(range.end - range.first, runs / parts + 1);
+        ASSERT_GE(range.end - range.first, runs / parts);
+        next = range.end;
+      }
+      ASSERT_EQ(next, runs);
+    }
+  }
+}
+
+// What poweron-mpi's gather does (sim/mpi_gather.cpp), in one process: rows and kept inputs copied by
+// replication, bands and criticality counts summed.
+void merge_part(SweepResult& whole, SweepResult& part, ReplicationRange range) {
+  const std::size_t columns = whole.column_count;
+  std::copy(part.values.begin() + range.first * static_cast<std::ptrdiff_t>(columns),
+            part.values.begin() + range.end * static_cast<std::ptrdiff_t>(columns),
+            whole.values.begin() + range.first * static_cast<std::ptrdiff_t>(columns));
+  const std::int64_t kept = whole.inputs_kept;
+  for (std::size_t i = 0; i < whole.input_addresses.size(); ++i) {
+    for (std::int64_t r = range.first; r < std::min(range.end, kept); ++r) {
+      whole.input_values[i * static_cast<std::size_t>(kept) + static_cast<std::size_t>(r)] =
+          part.input_values[i * static_cast<std::size_t>(kept) + static_cast<std::size_t>(r)];
+    }
+  }
+  const std::span<std::int64_t> into = whole.bands->integers();
+  const std::span<std::int64_t> from = part.bands->integers();
+  for (std::size_t k = 0; k < into.size(); ++k) into[k] += from[k];
+  for (std::size_t k = 0; k < whole.critical_counts.size(); ++k) whole.critical_counts[k] += part.critical_counts[k];
+}
+
+TEST(SweepParts, PartsRunAloneAndMergedEqualTheWholeSweep) {
+  const Scenario scenario = load(kSmall);
+  const auto whole = all_tables(scenario, sweep(scenario, 150, 2));
+  constexpr int kParts = 3;
+  SweepResult merged;
+  for (int part = 0; part < kParts; ++part) {
+    SweepOptions options;
+    options.runs = 150;
+    options.base_seed = scenario.seed;
+    options.threads = 1 + part % 2;
+    options.sensitivity_limit = 100;  // kept inputs end inside the second part
+    const ReplicationRange range = replication_range(options.runs, kParts, part);
+    options.first_run = range.first;
+    options.end_run = range.end;
+    SweepResult result = run_sweep(scenario, options);
+    // Outside its range, a part's rows are NaN and its kept inputs 0.
+    for (std::int64_t r = 0; r < options.runs; ++r) {
+      const bool own = r >= range.first && r < range.end;
+      ASSERT_EQ(std::isnan(result.value(r, 0, 0)), !own) << "part " << part << " replication " << r;
+    }
+    if (part == 0) {
+      merged = std::move(result);
+    } else {
+      merge_part(merged, result, range);
+    }
+  }
+  SweepOptions limited;
+  limited.runs = 150;
+  limited.base_seed = scenario.seed;
+  limited.sensitivity_limit = 100;
+  const auto expected = all_tables(scenario, run_sweep(scenario, limited));
+  const auto parts = all_tables(scenario, merged);
+  for (std::size_t i = 0; i < parts.size(); ++i) EXPECT_EQ(parts[i], expected[i]) << "table " << i;
+  EXPECT_EQ(parts[0], whole[0]);  // replications.csv does not depend on the kept inputs
+}
+
+TEST(SweepParts, ARangeOutsideTheRunsIsRejected) {
+  const Scenario scenario = load(kSmall);
+  SweepOptions options;
+  options.runs = 10;
+  options.first_run = 4;
+  options.end_run = 11;
+  EXPECT_THROW(run_sweep(scenario, options), std::invalid_argument);
+  options.end_run = 3;
+  EXPECT_THROW(run_sweep(scenario, options), std::invalid_argument);
 }
 
 TEST(Sweep, ReplicationsVaryAndEachReplicationReproducesAlone) {

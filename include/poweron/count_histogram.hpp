@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 namespace poweron {
@@ -66,6 +67,11 @@ class HistogramSet {
   void merge(const HistogramSet& other) { merge(other, 0, groups_); }
   /// As merge(), for groups [first_group, end_group) only, so that threads can merge disjoint parts.
   void merge(const HistogramSet& other, std::size_t first_group, std::size_t end_group);
+  /// The stored counts as one array of integers, for sets in other processes: adding two sets' arrays
+  /// element by element is merge() (sets of the same shape).
+  std::span<std::int64_t> integers() {
+    return {reinterpret_cast<std::int64_t*>(cells_.data()), cells_.size() * 2};
+  }
 
   /// For every day of `group`: the percentiles `ps` (each in [0, 100]) by linear interpolation between
   /// closest ranks (R type 7), each order statistic read as the mean of the values in its bin, then the
@@ -109,6 +115,8 @@ class HistogramSet {
     std::int64_t sum = 0;
     std::int64_t count = 0;
   };
+  // integers() views the cells as an array of their two fields.
+  static_assert(sizeof(Cell) == 2 * sizeof(std::int64_t) && std::is_standard_layout_v<Cell>);
   std::vector<Cell> cells_;  ///< [(group * days + day) * bins + bin]
 
   /// For every day of `group` in order: visit(day, histogram), the day's bins (count and sum of values,

@@ -30,6 +30,13 @@ namespace poweron {
 struct SweepOptions {
   std::int64_t runs = 0;        ///< replications, >= 1
   std::uint64_t base_seed = 0;  ///< seed_r = replication_seed(base_seed, r)
+  /// The replications this call runs: [first_run, end_run) of the `runs` (end_run -1: up to runs), so
+  /// that processes can each run a part (replication_range). The result keeps the layout of all `runs`:
+  /// rows of other replications stay NaN and their kept inputs 0, and the bands and criticality count
+  /// these replications only. Parts merged (rows and inputs copied, bands and counts summed) equal the
+  /// whole sweep exactly.
+  std::int64_t first_run = 0;
+  std::int64_t end_run = -1;
   int threads = 0;              ///< worker threads; 0 = all cores
   bool bands = true;            ///< collect daily percentile bands
   bool sensitivity = true;      ///< record sampled inputs for rank correlations
@@ -90,5 +97,13 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options);
 
 /// Number of worker threads `threads` means (0 = std::thread::hardware_concurrency(), at least 1).
 int resolve_thread_count(int threads);
+
+/// Part `part` of `parts` (0-based) of replications 0..runs-1: [runs * part / parts, runs * (part + 1) /
+/// parts), contiguous and as equal as can be. REQUIRES: 0 <= part < parts, runs >= 0.
+struct ReplicationRange {
+  std::int64_t first = 0;
+  std::int64_t end = 0;
+};
+ReplicationRange replication_range(std::int64_t runs, int parts, int part);
 
 }  // namespace poweron
