@@ -5,6 +5,9 @@ install(TARGETS poweron EXPORT poweronTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS poweron_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+if(TARGET poweron_mpi)
+  install(TARGETS poweron_mpi RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
 install(DIRECTORY include/poweron DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(EXPORT poweronTargets NAMESPACE poweron:: DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/poweron)
 # The consumer never sees the project's warning target; export it empty so the export set is complete.

@@ -28,6 +28,9 @@ std::string folder_name(const std::string& name);
 Manifest base_manifest(const std::string& command, const std::string& command_line, const Scenario& scenario,
                        const std::vector<std::string>& overrides);
 
+/// The command line as typed (arguments joined by single spaces), for manifest.json.
+std::string joined_command_line(int argc, char** argv);
+
 /// Seconds since `started`.
 double seconds_since(std::chrono::steady_clock::time_point started);
 

@@ -47,7 +47,17 @@ SweepResult sweep_into(const Scenario& scenario, const SweepArgs& args, const st
   options.base_seed = args.seed.value_or(scenario.seed);
   options.threads = args.threads;
   options.progress = terminal_progress("sweep " + scenario.name, err);
+  const SweepDistribution* distribution = args.distribution;
+  if (distribution != nullptr) {
+    const ReplicationRange range = replication_range(args.runs, distribution->parts, distribution->part);
+    options.first_run = range.first;
+    options.end_run = range.end;
+  }
   SweepResult result = run_sweep(scenario, options);
+  if (distribution != nullptr) {
+    distribution->gather(result);
+    if (distribution->part != 0) return result;  // part 0 writes the outputs
+  }
   const auto simulated = std::chrono::steady_clock::now();
   spdlog::debug("sweep {}: {} replications and their summaries in {:.3f} s", scenario.name, args.runs,
                 seconds_since(started));
@@ -100,6 +110,10 @@ int sweep_command(const SweepArgs& args, std::ostream& out, std::ostream& err) {
 
   int exit_code = 0;
   const auto started = std::chrono::steady_clock::now();
+  // Split over processes, only part 0 writes files and the summary.
+  const bool writes = args.distribution == nullptr || args.distribution->part == 0;
+  std::string where = std::to_string(resolve_thread_count(args.threads)) + " threads";
+  if (args.distribution != nullptr) where = std::to_string(args.distribution->parts) + " processes x " + where;
   try {
     if (axes.empty()) {
       const auto scenario = load_or_report(args.scenario, args.overrides, err, exit_code);
@@ -107,8 +121,9 @@ int sweep_command(const SweepArgs& args, std::ostream& out, std::ostream& err) {
       const std::filesystem::path folder =
           args.out_dir ? std::filesystem::path(*args.out_dir) : std::filesystem::path("out") / folder_name(scenario->name) / "sweep";
       const SweepResult result = sweep_into(*scenario, args, args.overrides, folder, err);
-      out << "poweron sweep: " << scenario->name << ", " << args.runs << " replications, "
-          << resolve_thread_count(args.threads) << " threads, " << seconds_since(started) << " s\n";
+      if (!writes) return 0;
+      out << "poweron sweep: " << scenario->name << ", " << args.runs << " replications, " << where << ", "
+          << seconds_since(started) << " s\n";
       print_sweep_summary(*scenario, result, out);
       out << "outputs: " << folder.string() << '\n';
       return 0;
@@ -142,10 +157,12 @@ int sweep_command(const SweepArgs& args, std::ostream& out, std::ostream& err) {
       std::vector<std::string> overrides = args.overrides;
       overrides.insert(overrides.end(), cases[c].begin(), cases[c].end());
       const SweepResult result = sweep_into(scenarios[c], args, overrides, folder / folder_name(case_name), err);
+      if (!writes) continue;
       append_grid_rows(grid, case_values, result);
       out << "case " << case_name << ":\n";
       print_sweep_summary(scenarios[c], result, out);
     }
+    if (!writes) return 0;
     write_file_atomic(folder / "grid.csv", grid.text());
     Manifest manifest = base_manifest("sweep", args.command_line, scenarios[0], args.overrides);
     manifest.seed = args.seed.value_or(scenarios[0].seed);

@@ -4,10 +4,15 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
+
+namespace poweron {
+struct SweepResult;
+}
 
 namespace poweron::cli {
 
@@ -34,7 +39,18 @@ struct RunArgs {
 };
 int run_command(const RunArgs& args, std::ostream& out, std::ostream& err);
 
+/// A sweep split over processes (`poweron-mpi`): this process runs part `part` of `parts` of each sweep's
+/// replications (replication_range), then gather() completes the result in part 0, the process that
+/// writes the outputs and the summary, and hands this part over in the others. Every process loads the
+/// scenario itself; the outputs are byte for byte those of one process.
+struct SweepDistribution {
+  int parts = 1;
+  int part = 0;
+  std::function<void(SweepResult&)> gather;
+};
+
 struct SweepArgs {
+  const SweepDistribution* distribution = nullptr;  ///< null: one process
   std::string scenario;
   std::vector<std::string> overrides;
   std::vector<std::string> grid;        ///< --grid PATH=V1,V2,...

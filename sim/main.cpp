@@ -8,20 +8,9 @@
 #include <iostream>
 #include <string>
 
+#include "command_support.hpp"
 #include "commands.hpp"
-
-namespace {
-
-std::string joined_command_line(int argc, char** argv) {
-  std::string line;
-  for (int i = 0; i < argc; ++i) {
-    if (i > 0) line += ' ';
-    line += argv[i];
-  }
-  return line;
-}
-
-}  // namespace
+#include "sweep_options.hpp"
 
 int main(int argc, char** argv) {
   using namespace poweron::cli;
@@ -59,14 +48,7 @@ int main(int argc, char** argv) {
 
   SweepArgs sweep;
   sweep.command_line = command_line;
-  auto* sweep_cmd = app.add_subcommand("sweep", "Monte Carlo replications of one scenario");
-  sweep_cmd->add_option("scenario", sweep.scenario, "Scenario YAML file")->required();
-  sweep_cmd->add_option("--runs", sweep.runs, "Replications")->required()->check(CLI::PositiveNumber);
-  sweep_cmd->add_option("--seed", sweep.seed, "Base seed (default: the scenario's)");
-  sweep_cmd->add_option("--threads", sweep.threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
-  sweep_cmd->add_option("--out", sweep.out_dir, "Output folder (default out/<scenario name>/sweep)");
-  sweep_cmd->add_option("--set", sweep.overrides, "Override PATH=VALUE (YAML), after the files");
-  sweep_cmd->add_option("--grid", sweep.grid, "PATH=V1,V2,...: one sweep per combination");
+  auto* sweep_cmd = add_sweep_subcommand(app, sweep);
 
   CompareArgs compare;
   compare.command_line = command_line;

@@ -7,6 +7,7 @@ packages=(
   g++ cmake make pkg-config
   libboost-graph-dev libeigen3-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libcli11-dev libbenchmark-dev
+  openmpi-bin libopenmpi-dev
   python3 python3-matplotlib
 )
 
