@@ -1,6 +1,5 @@
 // The `poweron` command line: flag parsing and dispatch only (SPEC 6). Exit codes: 0 success,
 // 1 runtime failure, 2 bad usage or invalid scenario.
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -8,22 +7,18 @@
 #include <iostream>
 #include <string>
 
+#include "cli_options.hpp"
 #include "command_support.hpp"
 #include "commands.hpp"
-#include "sweep_options.hpp"
 
 int main(int argc, char** argv) {
   using namespace poweron::cli;
-  spdlog::set_default_logger(spdlog::stderr_color_mt("poweron"));
-  spdlog::set_pattern("%^%l%$: %v");
-  spdlog::set_level(spdlog::level::warn);
+  start_logging("poweron");
 
   CLI::App app{"poweron: when can the chips we ordered actually be powered on?"};
-  app.set_version_flag("--version", std::string("poweron ") + POWERON_VERSION);
+  std::string log_level;
+  add_program_flags(app, "poweron", log_level);
   app.require_subcommand(1);
-  std::string log_level = "warn";
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   const std::string command_line = joined_command_line(argc, argv);
 
   ValidateArgs validate;

@@ -7,7 +7,6 @@
 // byte for byte, as one process would (SPEC 7: results do not depend on how replications are spread).
 // Exit codes as `poweron`'s; an internal error on any rank aborts the whole job with code 1.
 #include <mpi.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
@@ -16,10 +15,10 @@
 #include <sstream>
 #include <string>
 
+#include "cli_options.hpp"
 #include "command_support.hpp"
 #include "commands.hpp"
 #include "mpi_gather.hpp"
-#include "sweep_options.hpp"
 
 int main(int argc, char** argv) {
   using namespace poweron::cli;
@@ -28,9 +27,7 @@ int main(int argc, char** argv) {
   int size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);
-  spdlog::set_default_logger(spdlog::stderr_color_mt("poweron-mpi"));
-  spdlog::set_pattern("%^%l%$: %v");
-  spdlog::set_level(spdlog::level::warn);
+  start_logging("poweron-mpi");
 
   // Rank 0 speaks for the job: the others' messages (the same diagnostics) go nowhere.
   std::ostringstream quiet;
@@ -38,11 +35,9 @@ int main(int argc, char** argv) {
   std::ostream& err = rank == 0 ? std::cerr : quiet;
 
   CLI::App app{"poweron-mpi: a poweron sweep split over the processes of an MPI job"};
-  app.set_version_flag("--version", std::string("poweron-mpi ") + POWERON_VERSION);
+  std::string log_level;
+  add_program_flags(app, "poweron-mpi", log_level);
   app.require_subcommand(1);
-  std::string log_level = "warn";
-  app.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
-      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
   SweepArgs sweep;
   sweep.command_line = joined_command_line(argc, argv);
   add_sweep_subcommand(app, sweep);

@@ -16,16 +16,7 @@
 namespace poweron {
 namespace {
 
-using queue_testing::error_of;
-using queue_testing::Lcg;
-
-using IntQueue = EventQueue<int>;
-
-std::vector<int> drain(IntQueue& queue) {
-  std::vector<int> payloads;
-  while (!queue.empty()) payloads.push_back(queue.step().payload);
-  return payloads;
-}
+using namespace queue_testing;  // IntQueue, drain, error_of, Lcg, ReferenceQueue
 
 TEST(EventQueueLanes, LanesAreNumberedFromZero) {
   IntQueue queue;
@@ -143,9 +134,7 @@ TEST(EventQueueLanes, HandlersSchedulingIntoLanesDuringRunUntil) {
 // pending events (the order lanes must not change), with many ties of (time, priority), cancellations of
 // heads and of waiting events (enough to compact lanes and the heap), run_until and clear().
 TEST(EventQueueLanes, MatchRandomOperationsAgainstAMultimapReference) {
-  using RefKey = std::tuple<double, int, EventId>;
-  std::multimap<RefKey, int> reference;
-  std::map<EventId, RefKey> pending;
+  ReferenceQueue reference;
   IntQueue queue;
   Lcg rng(4242);
   constexpr int kLanes = 40;
@@ -162,27 +151,19 @@ TEST(EventQueueLanes, MatchRandomOperationsAgainstAMultimapReference) {
   int steps = 0;
   std::size_t peak = 0;
   auto check_front = [&](const IntQueue::Event& event, int op) {
-    ASSERT_FALSE(reference.empty()) << "op " << op;
-    const auto front = reference.begin();
-    ASSERT_EQ(event.time, std::get<0>(front->first)) << "op " << op;
-    ASSERT_EQ(event.priority, std::get<1>(front->first)) << "op " << op;
-    ASSERT_EQ(event.id, std::get<2>(front->first)) << "op " << op;
-    ASSERT_EQ(event.payload, front->second) << "op " << op;
-    pending.erase(event.id);
-    reference.erase(front);
+    ASSERT_TRUE(reference.pop(event.time, event.priority, event.id, event.payload)) << "op " << op;
   };
   for (int op = 0; op < 200000; ++op) {
     if (op == 45000 || op == 120000) {
       // Mass cancellation of nine pending events in ten, in random order of ids: compacts the heap and
       // the lanes.
       std::vector<EventId> ids;
-      for (const auto& entry : pending) {
-        if (rng.below(10) != 0) ids.push_back(entry.first);
+      for (const EventId id : reference.ids()) {
+        if (rng.below(10) != 0) ids.push_back(id);
       }
       for (std::size_t i = ids.size(); i > 1; --i) std::swap(ids[i - 1], ids[rng.below(static_cast<std::uint32_t>(i))]);
       for (const EventId id : ids) {
-        reference.erase(reference.find(pending.at(id)));
-        pending.erase(id);
+        ASSERT_TRUE(reference.cancel(id));
         ASSERT_TRUE(queue.cancel(id));
         ++cancels;
       }
@@ -213,17 +194,11 @@ TEST(EventQueueLanes, MatchRandomOperationsAgainstAMultimapReference) {
       }
       ASSERT_EQ(id, last_id + 1);
       last_id = id;
-      reference.emplace(RefKey{time, priority, id}, value);
-      pending.emplace(id, RefKey{time, priority, id});
+      reference.add(time, priority, id, value);
     } else if (choice < schedule_share + 180) {
       const EventId id = last_id - std::min<EventId>(last_id, rng.below(64));
-      const auto it = pending.find(id);
-      const bool expected = it != pending.end();
-      if (expected) {
-        reference.erase(reference.find(it->second));
-        pending.erase(it);
-        ++cancels;
-      }
+      const bool expected = reference.cancel(id);
+      if (expected) ++cancels;
       ASSERT_EQ(queue.cancel(id), expected) << "op " << op << " id " << id;
     } else if (choice < 995) {
       if (reference.empty()) {
@@ -237,19 +212,18 @@ TEST(EventQueueLanes, MatchRandomOperationsAgainstAMultimapReference) {
     } else if (choice < 999) {
       const double until = now + 3.0 / 16.0;
       queue.run_until(until, [&](const IntQueue::Event& event) { check_front(event, op); });
-      ASSERT_TRUE(reference.empty() || std::get<0>(reference.begin()->first) >= until);
+      ASSERT_TRUE(reference.empty() || reference.next_time() >= until);
       now = until;
     } else {
       queue.clear();
       reference.clear();
-      pending.clear();
       tails.assign(kLanes, LaneTail{now, -10});
     }
     ASSERT_EQ(queue.size(), reference.size()) << "op " << op;
     ASSERT_EQ(queue.now(), now);
     peak = std::max(peak, queue.size());
     if (!reference.empty()) {
-      ASSERT_EQ(queue.next_time(), std::get<0>(reference.begin()->first)) << "op " << op;
+      ASSERT_EQ(queue.next_time(), reference.next_time()) << "op " << op;
     }
   }
   // Loose bounds that show the run is substantial (this seed: 64,600 lane events, 24,700 cancels, 66,400

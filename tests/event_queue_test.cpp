@@ -18,21 +18,13 @@
 namespace poweron {
 namespace {
 
-using queue_testing::error_of;
-using queue_testing::Lcg;
-
-using IntQueue = EventQueue<int>;
+using namespace queue_testing;  // IntQueue, drain, error_of, Lcg, ReferenceQueue
 
 struct TwoInts {
   int kind;
   int value;
 };
 
-std::vector<int> drain(IntQueue& queue) {
-  std::vector<int> payloads;
-  while (!queue.empty()) payloads.push_back(queue.step().payload);
-  return payloads;
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Ordering
@@ -438,12 +430,9 @@ TEST(EventQueueRunUntil, ThrowingHandlerLeavesQueueConsistent) {
 // Randomized comparison with a reference model
 
 TEST(EventQueueRandom, MatchesMultimapReferenceOver100000Operations) {
-  // Reference: a multimap keyed by (time, priority, seq) holds exactly the pending events; a second map
-  // from id to key supports cancel. Times are drawn on a coarse grid (multiples of 1/8 day, up to 4 days
-  // ahead) so that equal times, and equal (time, priority), are frequent.
-  using RefKey = std::tuple<double, int, EventId>;
-  std::multimap<RefKey, int> reference;
-  std::map<EventId, RefKey> pending;
+  // Times are drawn on a coarse grid (multiples of 1/8 day, up to 4 days ahead) so that equal times, and
+  // equal (time, priority), are frequent.
+  ReferenceQueue reference;
   EventQueue<TwoInts> queue(-3.0);
   Lcg rng(20260601);
   constexpr double kFar = 1e6;
@@ -467,49 +456,33 @@ TEST(EventQueueRandom, MatchesMultimapReferenceOver100000Operations) {
       const EventId id = queue.schedule(time, priority, TwoInts{priority, value});
       ASSERT_EQ(id, last_id + 1);
       last_id = id;
-      reference.emplace(RefKey{time, priority, id}, value);
-      pending.emplace(id, RefKey{time, priority, id});
+      reference.add(time, priority, id, value);
     } else if (choice < schedule_share + 200) {
       // Half the time one of the 16 latest ids (mostly pending), otherwise any id up to two past the last
       // issued: fired or cancelled ones, kNoEvent, not yet issued, or rarely an old long-lived one.
       const EventId id = rng.below(2) == 0 ? last_id - std::min<EventId>(last_id, rng.below(16))
                                            : rng.below(static_cast<std::uint32_t>(last_id + 3));
-      const auto it = pending.find(id);
-      const bool expected = it != pending.end();
-      if (expected) {
-        reference.erase(reference.find(it->second));
-        pending.erase(it);
-        ++cancels_true;
-      }
+      const bool expected = reference.cancel(id);
+      if (expected) ++cancels_true;
       ASSERT_EQ(queue.cancel(id), expected) << "op " << op << " id " << id;
     } else if (choice < 999) {
-      if (reference.empty() || std::get<0>(reference.begin()->first) >= kFar) {
+      if (reference.empty() || reference.next_time() >= kFar) {
         ASSERT_EQ(queue.empty(), reference.empty());
         continue;  // only far events left: keep them for the final drain
       }
-      const auto front = reference.begin();
       const auto event = queue.step();
       ++steps;
-      ASSERT_EQ(event.time, std::get<0>(front->first)) << "op " << op;
-      ASSERT_EQ(event.priority, std::get<1>(front->first)) << "op " << op;
-      ASSERT_EQ(event.id, std::get<2>(front->first)) << "op " << op;
-      ASSERT_EQ(event.payload.value, front->second) << "op " << op;
+      ASSERT_TRUE(reference.pop(event.time, event.priority, event.id, event.payload.value)) << "op " << op;
       ASSERT_EQ(event.payload.kind, event.priority);
       ref_now = event.time;
-      pending.erase(event.id);
-      reference.erase(front);
     } else {
       // run_until 1/16 day ahead (off the 1/8 grid, so later times lie on a shifted grid), checking each
       // handled event against the reference.
       const double until = ref_now + 1.0 / 16.0;
       queue.run_until(until, [&](const EventQueue<TwoInts>::Event& event) {
-        const auto front = reference.begin();
-        ASSERT_NE(front, reference.end());
-        ASSERT_EQ(event.id, std::get<2>(front->first));
-        pending.erase(event.id);
-        reference.erase(front);
+        ASSERT_TRUE(reference.pop(event.time, event.priority, event.id, event.payload.value)) << "op " << op;
       });
-      ASSERT_TRUE(reference.empty() || std::get<0>(reference.begin()->first) >= until);
+      ASSERT_TRUE(reference.empty() || reference.next_time() >= until);
       ref_now = until;
     }
     ASSERT_EQ(queue.size(), reference.size()) << "op " << op;
@@ -517,7 +490,7 @@ TEST(EventQueueRandom, MatchesMultimapReferenceOver100000Operations) {
     ASSERT_EQ(queue.empty(), reference.empty());
     ASSERT_EQ(queue.now(), ref_now);
     if (!reference.empty()) {
-      ASSERT_EQ(queue.next_time(), std::get<0>(reference.begin()->first)) << "op " << op;
+      ASSERT_EQ(queue.next_time(), reference.next_time()) << "op " << op;
     }
   }
   // The run must exercise every path substantially (loose bounds; this seed gives about 32,000 steps,
@@ -530,8 +503,7 @@ TEST(EventQueueRandom, MatchesMultimapReferenceOver100000Operations) {
   // Drain what is left and compare in full.
   while (!reference.empty()) {
     const auto event = queue.step();
-    ASSERT_EQ(event.id, std::get<2>(reference.begin()->first));
-    reference.erase(reference.begin());
+    ASSERT_TRUE(reference.pop(event.time, event.priority, event.id, event.payload.value));
   }
   EXPECT_TRUE(queue.empty());
 }
@@ -659,44 +631,31 @@ TEST(EventQueueHoldPath, RunUntilWithHandlerSchedulingFollowUps) {
 TEST(EventQueueHoldPath, LargeHoldModelMatchesMultimapReference) {
   // 6,000 pending events (beyond the size at which sift-downs prefetch), 40,000 hold steps (step, then
   // schedule at now + k/4 for k in 0..63, so ties are frequent), every 7th step also cancelling one
-  // recent id and scheduling a replacement; each step is checked against a multimap model.
-  using RefKey = std::tuple<double, int, EventId>;
-  std::multimap<RefKey, int> reference;
-  std::map<EventId, RefKey> pending;
+  // recent id and scheduling a replacement; each step is checked against the reference model.
+  ReferenceQueue reference;
   EventQueue<int> queue;
   Lcg rng(77);
   auto add = [&](double time, int priority, int value) {
     const EventId id = queue.schedule(time, priority, value);
-    reference.emplace(RefKey{time, priority, id}, value);
-    pending.emplace(id, RefKey{time, priority, id});
+    reference.add(time, priority, id, value);
     return id;
   };
   for (int i = 0; i < 6000; ++i) add(rng.below(64) / 4.0, static_cast<int>(rng.below(3)), i);
   EventId last_id = 6000;
   int cancels_true = 0;
   for (int step = 0; step < 40000; ++step) {
-    const auto front = reference.begin();
     const auto event = queue.step();
-    ASSERT_EQ(event.id, std::get<2>(front->first)) << "step " << step;
-    ASSERT_EQ(event.time, std::get<0>(front->first));
-    ASSERT_EQ(event.payload, front->second);
-    pending.erase(event.id);
-    reference.erase(front);
+    ASSERT_TRUE(reference.pop(event.time, event.priority, event.id, event.payload)) << "step " << step;
     if (step % 7 == 0) {
       const EventId id = last_id - rng.below(32);
-      const auto it = pending.find(id);
-      const bool expected = it != pending.end();
-      if (expected) {
-        reference.erase(reference.find(it->second));
-        pending.erase(it);
-        ++cancels_true;
-      }
+      const bool expected = reference.cancel(id);
+      if (expected) ++cancels_true;
       ASSERT_EQ(queue.cancel(id), expected);
       if (expected) last_id = add(event.time + rng.below(64) / 4.0, 0, -step);
     }
     last_id = add(event.time + rng.below(64) / 4.0, static_cast<int>(rng.below(3)), step);
     ASSERT_EQ(queue.size(), reference.size());
-    ASSERT_EQ(queue.next_time(), std::get<0>(reference.begin()->first));
+    ASSERT_EQ(queue.next_time(), reference.next_time());
   }
   EXPECT_GT(cancels_true, 1000);  // about 5,700 cancels are tried; most recent ids are still pending
   EXPECT_EQ(queue.size(), 6000u);
