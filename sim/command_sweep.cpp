@@ -1,5 +1,7 @@
 // `poweron sweep` (SPEC 5, 6): Monte Carlo replications of one scenario, optionally over a grid of
 // overrides (one full sweep per case, all with the same seed so that cases are paired).
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -14,8 +16,6 @@
 #include "poweron/statistics.hpp"
 #include "poweron/sweep.hpp"
 #include "sweep_outputs.hpp"
-
-#include <spdlog/spdlog.h>
 
 namespace poweron::cli {
 namespace {

@@ -9,8 +9,8 @@
 
 namespace poweron::mpi {
 
-/// Collective over `comm` (every rank calls it with its part of the same sweep, part = rank of
-/// size parts). On rank 0 `result` becomes the whole sweep; on the others it is left partly moved from.
+/// Collective over `comm`: every rank calls it with its part of the same sweep (part = rank, parts =
+/// size). On rank 0 `result` becomes the whole sweep; the others' results are read, not changed.
 void gather_sweep(SweepResult& result, MPI_Comm comm);
 
 }  // namespace poweron::mpi
