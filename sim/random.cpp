@@ -143,20 +143,16 @@ std::int64_t RandomStream::binomial_inversion(std::int64_t n, double p, double z
   double r = zero_mass;
   double u = uniform01();
   std::int64_t x = 0;
-  if (ratios == nullptr) {
-    while (u > r && x < n) {
-      u -= r;
-      ++x;
-      r *= a / static_cast<double>(x) - s;
-    }
-    return x;
-  }
+  // f(x) / f(x-1): computed, or read from (and first added to) the caller's cache, the same double.
+  auto ratio = [&](std::int64_t k) {
+    if (ratios == nullptr) return a / static_cast<double>(k) - s;
+    if (k > static_cast<std::int64_t>(ratios->size())) ratios->push_back(a / static_cast<double>(k) - s);
+    return (*ratios)[static_cast<std::size_t>(k - 1)];
+  };
   while (u > r && x < n) {
     u -= r;
     ++x;
-    const auto known = static_cast<std::int64_t>(ratios->size());
-    if (x > known) ratios->push_back(a / static_cast<double>(x) - s);
-    r *= (*ratios)[static_cast<std::size_t>(x - 1)];
+    r *= ratio(x);
   }
   return x;
 }
