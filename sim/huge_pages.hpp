@@ -1,4 +1,4 @@
-// Growth of the run's large append-only logs (the change log, the event records) in transparent huge
+// Large buffers (the run's append-only logs, a sweep's per-replication tables) in transparent huge
 // pages where the kernel offers them.
 //
 // A large run appends hundreds of megabytes to these vectors, and on a virtual machine a first touch of
