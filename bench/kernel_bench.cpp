@@ -4,8 +4,11 @@
 // own 64-bit LCG, inverse-CDF), read cyclically; the payload is a 12-byte struct like the model's.
 // Both benchmarks run 4N untimed hold steps first, so the pending times have spread out.
 #include "poweron/event_queue.hpp"
+#include "poweron/lane_queue.hpp"
 
 #include <benchmark/benchmark.h>
+
+#include <type_traits>
 
 #include <cmath>
 #include <cstddef>
@@ -64,15 +67,19 @@ void BM_Hold(benchmark::State& state) {
 BENCHMARK(BM_Hold)->Arg(10)->Arg(1000)->Arg(100000);
 
 // The model's pattern: N events over 16 kinds, each kind rescheduled at now + its own fixed delay (burn-in
-// or RMA days: 1 + k/8 here), so that each kind's events come in the order they run. With lanes, each
-// kind is a lane and only 16 keys are in the heap; without, all N are. Same events, same order.
-template <bool kLanes>
+// or RMA days: 1 + k/8 here), so that each kind's events come in the order they run. EventQueue holds
+// all N in its heap; LaneQueue makes each kind a lane and holds 16 in its heap. Same events, same order.
+template <typename Queue>
 void BM_HoldFixedDelays(benchmark::State& state) {
   constexpr int kKinds = 16;
+  constexpr bool kLanes = std::is_same_v<Queue, poweron::LaneQueue<HoldPayload>>;
   const auto n = static_cast<std::size_t>(state.range(0));
-  poweron::EventQueue<HoldPayload> queue;
-  queue.reserve(n);
-  for (int k = 0; k < kKinds; ++k) queue.add_lane();
+  Queue queue;
+  if constexpr (kLanes) {
+    for (int k = 0; k < kKinds; ++k) queue.add_lane();
+  } else {
+    queue.reserve(n);
+  }
   auto reschedule = [&](double now, HoldPayload payload) {
     const double time = now + 1.0 + payload.kind / 8.0;
     if constexpr (kLanes) {
@@ -100,8 +107,8 @@ void BM_HoldFixedDelays(benchmark::State& state) {
   if (queue.size() != n) state.SkipWithError("hold model lost events");
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_HoldFixedDelays<false>)->Arg(1000)->Arg(100000);
-BENCHMARK(BM_HoldFixedDelays<true>)->Arg(1000)->Arg(100000);
+BENCHMARK(BM_HoldFixedDelays<poweron::EventQueue<HoldPayload>>)->Arg(1000)->Arg(100000);
+BENCHMARK(BM_HoldFixedDelays<poweron::LaneQueue<HoldPayload>>)->Arg(1000)->Arg(100000);
 
 // Calibration, not a kernel figure: the same hold model on std::priority_queue of bare (time, sequence)
 // pairs (binary heap, no payload, no cancellation). On a shared machine its rate shows how much the

@@ -1,6 +1,6 @@
-// Error reporting for the event kernel (include/poweron/event_queue.hpp). Kept out of line so that the
-// templated hot path carries no string formatting.
-#include "poweron/event_queue.hpp"
+// Error reporting for the event kernels (include/poweron/event_queue.hpp, lane_queue.hpp). Kept out of
+// line so that the templated hot paths carry no string formatting.
+#include "poweron/event_order.hpp"
 
 #include <charconv>
 #include <cmath>

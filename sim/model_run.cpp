@@ -92,10 +92,10 @@ SimulationTrace ModelRun::run() {
     now_ = t;
     int cycles = 0;
     do {
-      while (!queue_.empty() && queue_.next_time() == t) handle(queue_.step());
+      do handle(queue_.step()); while (queue_.next_at(t));
       run_site_processes();
       if (++cycles > kMaxCyclesPerInstant) fail("the instant does not settle (zero-duration loop)");
-    } while (!queue_.empty() && queue_.next_time() == t);
+    } while (queue_.next_at(t));
     if (options_.check_invariants) check_instant();
   }
   return std::move(trace_);

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "model_layout.hpp"
-#include "poweron/event_queue.hpp"
+#include "poweron/lane_queue.hpp"
 #include "poweron/inputs.hpp"
 #include "poweron/model.hpp"
 #include "poweron/run_accumulator.hpp"
@@ -119,7 +119,7 @@ class ModelRun {
   bool uses(const ModelLayout& layout) const { return &layout == &layout_; }
 
  private:
-  using Queue = EventQueue<EventPayload>;
+  using Queue = LaneQueue<EventPayload>;
 
   // model_run.cpp
   void seed();
@@ -197,7 +197,7 @@ class ModelRun {
   RunAccumulator* accumulator_ = nullptr;  ///< null: changes are logged
 
   Queue queue_;
-  // Lanes of the queue (event_queue.hpp) for events that come in the order they run. Per site: install
+  // Lanes of the queue (lane_queue.hpp) for events that come in the order they run. Per site: install
   // jobs of full chunks (now + chunk / rate), burn-in ends (now + burn_in_days), RMA returns
   // (now + rma_days): each a fixed delay for the run, added to a clock that never goes back. And one lane
   // for the events known up front, scheduled in order by seed().

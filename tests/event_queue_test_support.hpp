@@ -1,4 +1,4 @@
-// Helpers shared by the event kernel's test files.
+// Helpers shared by the event kernels' test files (EventQueue, LaneQueue).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -28,8 +28,9 @@ std::string error_of(Call&& call) {
   return "";
 }
 
-// Steps every pending event; their payloads in the order they ran.
-inline std::vector<int> drain(IntQueue& queue) {
+// Steps every pending event (of an EventQueue<int> or a LaneQueue<int>); their payloads in the order they ran.
+template <typename Queue>
+std::vector<int> drain(Queue& queue) {
   std::vector<int> payloads;
   while (!queue.empty()) payloads.push_back(queue.step().payload);
   return payloads;
@@ -50,7 +51,7 @@ class Lcg {
 };
 
 // What a correct queue holds: the pending events ordered by (time, priority, id), each with a value, and
-// found by id for cancel(). The randomized tests check the kernel against it operation by operation.
+// found by id for cancel(). The randomized tests check the kernels against it operation by operation.
 class ReferenceQueue {
  public:
   void add(double time, int priority, EventId id, int value) {

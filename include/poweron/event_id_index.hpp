@@ -12,11 +12,9 @@
 #include <limits>
 #include <vector>
 
-namespace poweron {
+#include "poweron/event_order.hpp"
 
-using EventId = std::uint64_t;
-
-namespace detail {
+namespace poweron::detail {
 
 class EventIdIndex {
  public:
@@ -168,5 +166,4 @@ class EventIdIndex {
   int overflow_shift_ = 64;
 };
 
-}  // namespace detail
-}  // namespace poweron
+}  // namespace poweron::detail

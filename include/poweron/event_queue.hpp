@@ -13,15 +13,11 @@
 //   while (!queue.empty()) { auto e = queue.step(); ... }
 //   queue.run_until(30.0, [&](const EventQueue<int>::Event& e) { ... });  // may schedule and cancel
 //
-// Lanes: a caller whose events of one kind come in the order they will run (e.g. "now + a fixed delay")
-// may schedule them in a lane (add_lane(), schedule_in_lane()). Only a lane's earliest event is in the
-// heap; the others wait behind it in a FIFO and enter the heap one at a time as it advances. Lanes change
-// nothing in the order events run (the same (time, priority, id) order, the same ids): they keep the heap
-// small, so that every heap operation is cheaper.
+// Errors: scheduling at a time before now() or at a non-finite time, and stepping an empty queue, throw
+// EventQueueError naming the offending value; they never corrupt the queue (bad_alloc included).
 //
-// Errors: scheduling at a time before now() or at a non-finite time, scheduling in a lane before the lane's
-// last event or in a lane that does not exist, and stepping an empty queue, throw EventQueueError naming
-// the offending value; they never corrupt the queue (bad_alloc included).
+// For events that are never cancelled, LaneQueue (lane_queue.hpp) keeps the same order without the
+// machinery cancel() needs, and adds lanes for events that come in the order they run.
 //
 // Implementation (all flat arrays, no per-event allocation; figures in BENCHMARKS.md):
 // - a 4-ary min-heap of 16-byte keys (time as an order-preserving integer, priority, slot), laid out so
@@ -38,48 +34,28 @@
 //   overflow table for ids that outlive R later ones;
 // - lazy cancellation: cancel() unlinks the id and marks the slot; the heap key is dropped when it
 //   reaches the top or when cancelled keys exceed half the heap (then the heap is compacted in O(n)), so
-//   memory stays within about twice the peak pending count. A cancelled event waiting in a lane is
-//   dropped when its lane reaches it, or when cancelled events exceed half its lane;
-// - a lane is a vector of keys consumed from the front (storage reused once it is half consumed), and
-//   its head's key in the heap; stepping a lane's head moves the lane's next key into the heap in the same
-//   pass down from the root that fills the vacated root. The top (with a hole, the cached child) is
+//   memory stays within about twice the peak pending count. The top (with a hole, the cached child) is
 //   never a cancelled key, so next_time() is O(1). schedule(), step() and cancel() are O(log n) amortized.
 // A time of -0.0 is treated (and returned) as +0.0.
 #pragma once
 
-#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <new>
-#include <stdexcept>
 #include <type_traits>
 #include <vector>
 
 #include "poweron/event_id_index.hpp"
+#include "poweron/event_order.hpp"
 
 namespace poweron {
 
 /// Never returned by EventQueue::schedule(); usable as "no event".
 inline constexpr EventId kNoEvent = 0;
 
-class EventQueueError : public std::logic_error {
- public:
-  using std::logic_error::logic_error;
-};
-
 namespace detail {
-
-// Out-of-line throwers (sim/event_queue.cpp) keep message formatting off the hot path.
-[[noreturn]] void throw_schedule_error(double time, double now);
-[[noreturn]] void throw_start_time_error(double start_time);
-[[noreturn]] void throw_empty_error(const char* operation);
-[[noreturn]] void throw_run_until_nan();
-[[noreturn]] void throw_too_many_events();
-[[noreturn]] void throw_no_lane(std::uint64_t lane, std::size_t lanes);
-[[noreturn]] void throw_lane_order_error(std::uint64_t lane, double time, int priority, double last_time,
-                                         int last_priority);
 
 // std::allocator with 64-byte (cache line) alignment, for the heap array.
 template <typename T>
@@ -125,54 +101,8 @@ class EventQueue {
   EventId schedule(double time, int priority, const Payload& payload) {
     if (!std::isfinite(time) || time < now_) detail::throw_schedule_error(time, now_);
     reserve_heap_key();
-    const std::uint32_t slot = claim_slot(payload, kNoLane);
+    const std::uint32_t slot = claim_slot(payload);
     insert(make_key(time, priority, slot));
-    return slots_[slot].id;
-  }
-
-  /// Names a lane. Lanes are numbered 0, 1, 2, ... and stay for the life of the queue (clear() and
-  /// restart() empty them).
-  using LaneId = std::uint32_t;
-
-  /// Opens a new lane and returns its id.
-  LaneId add_lane() {
-    if (lanes_.size() >= kNoLane) detail::throw_no_lane(kNoLane, lanes_.size());
-    lanes_.emplace_back();
-    return static_cast<LaneId>(lanes_.size() - 1);
-  }
-
-  /// The number of lanes opened.
-  std::size_t lanes() const { return lanes_.size(); }
-
-  /// As schedule(), for an event of `lane`: the event runs exactly when schedule() would have run it
-  /// (same order, same id sequence). REQUIRES that (time, priority) is not before that of the lane's
-  /// last scheduled event still in the queue (pending or cancelled but not yet dropped); throws
-  /// EventQueueError "lane L: cannot schedule an event at (T, P) before the lane's last event at (T0, P0)",
-  /// "no lane L (N lanes)", or schedule()'s errors. The queue is unchanged then.
-  EventId schedule_in_lane(LaneId lane_id, double time, int priority, const Payload& payload) {
-    if (!std::isfinite(time) || time < now_) detail::throw_schedule_error(time, now_);
-    if (lane_id >= lanes_.size()) detail::throw_no_lane(lane_id, lanes_.size());
-    Lane& lane = lanes_[lane_id];
-    const bool behind = lane.head != kNoSlot;  // the lane's head is in the heap: this event waits behind it
-    const Key probe = make_key(time, priority, 0);
-    if (behind) {
-      if (probe.order < lane.tail.order ||
-          (probe.order == lane.tail.order && (probe.rest >> 32) < (lane.tail.rest >> 32))) {
-        detail::throw_lane_order_error(lane_id, time, priority, lane.tail.time(), lane.tail.priority());
-      }
-      if (lane.keys.size() == lane.keys.capacity()) make_room(lane);
-    } else {
-      reserve_heap_key();
-    }
-    const std::uint32_t slot = claim_slot(payload, lane_id);
-    const Key key{probe.rest | slot, probe.order};
-    lane.tail = key;
-    if (behind) {
-      lane.keys.push_back(key);  // never allocates: make_room() above
-    } else {
-      lane.head = slot;
-      insert(key);
-    }
     return slots_[slot].id;
   }
 
@@ -187,13 +117,6 @@ class EventQueue {
     if (hole_) fill_hole_with_last();
     --live_;
     slots_[slot].flags |= kCancelled;
-    const std::uint32_t lane_id = slots_[slot].lane;
-    if (lane_id != kNoLane && lanes_[lane_id].head != slot) {  // waiting in its lane, not in the heap
-      Lane& lane = lanes_[lane_id];
-      ++lane.cancelled;
-      if (lane.cancelled > kMinCompaction && lane.cancelled * 2 > lane.keys.size() - lane.next) compact(lane);
-      return true;
-    }
     ++cancelled_;
     if (heap_[kRoot].slot() == slot) {
       drop_cancelled_top();
@@ -272,16 +195,9 @@ class EventQueue {
     for (std::size_t slot = slots_.size(); slot-- > 0;) {
       slots_[slot].id = kNoEvent;
       slots_[slot].flags = 0;
-      slots_[slot].lane = kNoLane;
       free_slots_.push_back(static_cast<std::uint32_t>(slot));
     }
     ids_.clear();
-    for (Lane& lane : lanes_) {
-      lane.keys.clear();
-      lane.next = 0;
-      lane.cancelled = 0;
-      lane.head = kNoSlot;
-    }
     live_ = 0;
     cancelled_ = 0;
   }
@@ -296,21 +212,12 @@ class EventQueue {
     std::uint64_t order;
     std::uint32_t slot() const { return static_cast<std::uint32_t>(rest); }
     int priority() const { return static_cast<int>(static_cast<std::uint32_t>(rest >> 32) ^ kSignBit32); }
-    double time() const { return key_time(order); }
+    double time() const { return detail::key_time(order); }
   };
   struct Slot {
-    EventId id;       // the event's id while it is in the heap or a lane (pending or cancelled)
+    EventId id;       // the event's id while it is in the heap (pending or cancelled)
     Payload payload;
     std::uint32_t flags;  // kCancelled, kOverflowed (not bools: char stores would alias everything)
-    std::uint32_t lane;   // its lane, or kNoLane
-  };
-  // A lane's events in order: its head's key is in the heap, keys[next..] wait behind it.
-  struct Lane {
-    std::vector<Key> keys;
-    std::size_t next = 0;
-    std::size_t cancelled = 0;  // cancelled events among keys[next..]
-    std::uint32_t head = kNoSlot;  // slot of the lane's key in the heap; kNoSlot: the lane is empty
-    Key tail{};  // the lane's last scheduled event (meaningful while head != kNoSlot)
   };
   // In the heap but cancelled: dropped when it surfaces.
   static constexpr std::uint32_t kCancelled = 1;
@@ -321,28 +228,17 @@ class EventQueue {
   // node p, at 4p-8 .. 4p-5, start at a multiple of 4 keys = 64 bytes; its parent is p/4 + 2.
   static constexpr std::size_t kRoot = 3;
   static constexpr std::uint32_t kNoSlot = std::numeric_limits<std::uint32_t>::max();
-  static constexpr std::uint32_t kNoLane = std::numeric_limits<std::uint32_t>::max();
   static constexpr std::size_t kMinCompaction = 64;  // below this many cancelled keys, never compact
   // Heaps of at least this many keys (64 KiB, beyond a typical L1 cache) prefetch in sift-downs.
   static constexpr std::size_t kPrefetchKeys = 4096;
 
   static constexpr std::uint32_t kSignBit32 = 0x80000000U;
-  static constexpr std::uint64_t kSignBit64 = 0x8000000000000000ULL;
 
   static std::size_t grown(std::size_t capacity) { return capacity < 16 ? 16 : capacity * 2; }
 
-  // Finite doubles to unsigned integers, order-preserving: negative values have all bits flipped,
-  // others only the sign bit. -0.0 becomes +0.0 first (adding +0.0), so equal times give equal keys.
-  static std::uint64_t time_key(double time) {
-    const auto bits = std::bit_cast<std::uint64_t>(time + 0.0);
-    return (bits & kSignBit64) != 0 ? ~bits : bits | kSignBit64;
-  }
-  static double key_time(std::uint64_t order) {
-    return std::bit_cast<double>((order & kSignBit64) != 0 ? order & ~kSignBit64 : ~order);
-  }
   static Key make_key(double time, int priority, std::uint32_t slot) {
     const std::uint64_t biased = static_cast<std::uint32_t>(priority) ^ kSignBit32;
-    return Key{(biased << 32) | slot, time_key(time)};
+    return Key{(biased << 32) | slot, detail::time_key(time)};
   }
 
   // Times differ in all but ties: one 64-bit compare, a well-predicted branch; ties compare priority
@@ -382,21 +278,9 @@ class EventQueue {
     const Event event{front.time(), front.priority(), record.id, record.payload};
     ids_.forget(event.id, (record.flags & kOverflowed) != 0);
     --live_;
-    const std::uint32_t lane = record.lane;
     release_slot(slot);
     const std::size_t end = heap_.size();
-    Key next;
-    if (lane != kNoLane && next_in_lane(lanes_[lane], next)) {
-      // The lane's next event takes the vacated root's place in one pass down.
-      if (end == kRoot + 1) {
-        heap_[kRoot] = next;
-      } else {
-        top_child_ = earliest_child(kRoot, end);
-        hole_ = true;
-        fill_hole(next);
-        if (cancelled_ != 0) drop_cancelled_top();
-      }
-    } else if (end == kRoot + 1) {
+    if (end == kRoot + 1) {
       heap_.pop_back();
     } else {
       hole_ = true;
@@ -460,7 +344,6 @@ class EventQueue {
   void release_slot(std::uint32_t slot) {
     slots_[slot].id = kNoEvent;
     slots_[slot].flags = 0;
-    slots_[slot].lane = kNoLane;
     free_slots_.push_back(slot);  // never allocates: capacity >= slots_.capacity()
   }
 
@@ -468,12 +351,9 @@ class EventQueue {
   void drop_cancelled_top() {
     while (heap_.size() > kRoot && (slots_[heap_[kRoot].slot()].flags & kCancelled) != 0) {
       const std::uint32_t slot = heap_[kRoot].slot();
-      const std::uint32_t lane = slots_[slot].lane;
       heap_pop();
       release_slot(slot);
       --cancelled_;
-      Key next;
-      if (lane != kNoLane && next_in_lane(lanes_[lane], next)) heap_push(next);  // fits: the heap just shrank
     }
   }
 
@@ -482,10 +362,7 @@ class EventQueue {
     std::size_t kept = kRoot;
     for (std::size_t p = kRoot; p < heap_.size(); ++p) {
       if ((slots_[heap_[p].slot()].flags & kCancelled) != 0) {
-        const std::uint32_t lane = slots_[heap_[p].slot()].lane;
         release_slot(heap_[p].slot());
-        Key next;
-        if (lane != kNoLane && next_in_lane(lanes_[lane], next)) heap_[kept++] = next;  // kept <= p still
       } else {
         heap_[kept++] = heap_[p];
       }
@@ -505,7 +382,7 @@ class EventQueue {
       slots_.reserve(capacity);
       free_slots_.reserve(capacity);
     }
-    slots_.push_back(Slot{kNoEvent, payload, 0, kNoLane});
+    slots_.push_back(Slot{kNoEvent, payload, 0});
     free_slots_.push_back(static_cast<std::uint32_t>(slots_.size() - 1));
   }
 
@@ -517,7 +394,7 @@ class EventQueue {
 
   // Gives a new event its id and a slot (growing the id lookup and the slots first, then changing
   // nothing that can fail); returns the slot.
-  std::uint32_t claim_slot(const Payload& payload, std::uint32_t lane) {
+  std::uint32_t claim_slot(const Payload& payload) {
     const std::uint32_t evicted = ids_.prepare(next_id_, live_ + 1, id_of());
     if (free_slots_.empty()) add_slot(payload);
 
@@ -525,7 +402,6 @@ class EventQueue {
     free_slots_.pop_back();
     slots_[slot].id = next_id_++;
     slots_[slot].payload = payload;
-    slots_[slot].lane = lane;
     ids_.add(slots_[slot].id, slot, evicted, evicted != kNoSlot ? slots_[evicted].id : kNoEvent);
     if (evicted != kNoSlot) slots_[evicted].flags |= kOverflowed;
     ++live_;
@@ -539,58 +415,6 @@ class EventQueue {
     } else {
       heap_push(key);
     }
-  }
-
-  // --- lanes ---
-
-  // The lane's next live key, which becomes its head (true); or, when none is left, marks the lane empty
-  // (false). Cancelled keys passed on the way are released. REQUIRES: the lane's head left the heap.
-  bool next_in_lane(Lane& lane, Key& next) {
-    while (lane.next < lane.keys.size()) {
-      const Key key = lane.keys[lane.next++];
-      if ((slots_[key.slot()].flags & kCancelled) != 0) {
-        release_slot(key.slot());
-        --lane.cancelled;
-        continue;
-      }
-      lane.head = key.slot();
-      if (lane.next == lane.keys.size()) {
-        lane.keys.clear();
-        lane.next = 0;
-      }
-      next = key;
-      return true;
-    }
-    lane.keys.clear();
-    lane.next = 0;
-    lane.head = kNoSlot;
-    return false;
-  }
-
-  // Room for one more key in a full lane: reuses the consumed front when it is at least half the keys
-  // (amortized O(1) per key), else grows.
-  void make_room(Lane& lane) {
-    if (lane.next != 0 && lane.next * 2 >= lane.keys.size()) {
-      lane.keys.erase(lane.keys.begin(), lane.keys.begin() + static_cast<std::ptrdiff_t>(lane.next));
-      lane.next = 0;
-    } else {
-      lane.keys.reserve(grown(lane.keys.capacity()));
-    }
-  }
-
-  // Drops the cancelled keys waiting in a lane.
-  void compact(Lane& lane) {
-    std::size_t kept = 0;
-    for (std::size_t i = lane.next; i < lane.keys.size(); ++i) {
-      if ((slots_[lane.keys[i].slot()].flags & kCancelled) != 0) {
-        release_slot(lane.keys[i].slot());
-      } else {
-        lane.keys[kept++] = lane.keys[i];
-      }
-    }
-    lane.keys.resize(kept);
-    lane.next = 0;
-    lane.cancelled = 0;
   }
 
   // --- 4-ary heap, hole-moving sifts ---
@@ -705,7 +529,6 @@ class EventQueue {
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_slots_;
   detail::EventIdIndex ids_;
-  std::vector<Lane> lanes_;
 };
 
 }  // namespace poweron
