@@ -32,8 +32,8 @@ HistogramSet::HistogramSet(std::size_t groups, std::size_t days, std::int64_t ma
   if (days < 1) throw std::invalid_argument("HistogramSet: at least one day is needed");
   exact_limit_ = std::int64_t{1} << precision_bits_;
   bins_ = bins_needed(max_value_, precision_bits_);
-  reserve_in_huge_pages(cells_, groups_ * bins_ * days_);
-  cells_.resize(groups_ * bins_ * days_);
+  cells_.resize(groups_ * bins_ * days_);  // no page touched yet
+  advise_huge_pages(cells_.data(), cells_.size() * sizeof(Cell));
 }
 
 int HistogramSet::precision_for_budget(std::size_t series, std::int64_t max_value, std::size_t budget_bytes,

@@ -22,7 +22,6 @@
 #include "poweron/run_accumulator.hpp"
 #include "poweron/sampling.hpp"
 #include "huge_pages.hpp"
-#include "parallel_work.hpp"
 
 namespace poweron {
 namespace {
@@ -56,8 +55,8 @@ struct SweepPlan {
 /// One worker's private aggregates, merged after the workers finish, and its scratch, reused by every
 /// replication it runs so that a replication allocates (almost) nothing in steady state.
 struct alignas(128) WorkerState {  // aligned: workers write their own state only, never a shared cache line
-  std::unique_ptr<HistogramSet> bands;  ///< allocated (and first touched) by the worker's own thread
   std::vector<std::int64_t> critical_counts;
+  std::vector<ClosedRun> closed_runs;  ///< band runs of the replications since the last count
   // Scratch.
   std::optional<KeyedSampler> sampler;  ///< reseeded per replication; keeps its seed-free caches
   std::optional<RunAccumulator> accumulator;  ///< the replication's metrics and daily counts
@@ -65,20 +64,26 @@ struct alignas(128) WorkerState {  // aligned: workers write their own state onl
   RunMetrics metrics;
   std::vector<double> drawn_values;  ///< the replication's sampled inputs (sensitivity)
   std::vector<std::int64_t> all_day_values;  ///< the `all` band series' increments per day
-  std::vector<ClosedRun> closed_runs;  ///< one replication's runs, counted together
   ConstructionGraph::Schedule schedule;
 };
 
-/// Counts one replication's daily band series into the worker's histograms, a run of equal days at a
-/// time: each series' day-end counts are the running sums of its day increments (all SKUs; site states
-/// count for the site's owner, and `all`, the last row, sums the owners).
-void add_bands(const SweepPlan& plan, WorkerState& state) {
+/// The band histograms, one set for every worker: the set is far larger than the caches and its pages
+/// cost a fault each when first written, so one set touched once beats one per worker plus a merge.
+/// Workers count their runs into it a chunk of replications at a time, under the mutex.
+struct SharedBands {
+  std::shared_ptr<HistogramSet> set;
+  std::mutex mutex;
+};
+
+/// Appends one replication's daily band series to the worker's runs, a run of equal days at a time:
+/// each series' day-end counts are the running sums of its day increments (all SKUs; site states count
+/// for the site's owner, and `all`, the last row, sums the owners).
+void close_band_runs(const SweepPlan& plan, WorkerState& state) {
   const std::size_t owners = plan.scenario.owners.size();
   const RunAccumulator& accumulator = *state.accumulator;
   const std::size_t days = accumulator.days();
   std::vector<std::int64_t>& all_values = state.all_day_values;  // the owners' increments, summed
   std::vector<ClosedRun>& closed = state.closed_runs;
-  closed.clear();
   auto close_runs = [&](std::size_t group, std::span<const std::int64_t> increments) {
     std::int64_t value = 0;
     std::int64_t run_value = 0;
@@ -101,10 +106,15 @@ void add_bands(const SweepPlan& plan, WorkerState& state) {
     }
     close_runs(owners * kBandStateCount + k, all_values);
   }
+}
+
+/// Counts the worker's closed runs into the shared histograms and forgets them.
+void count_band_runs(SharedBands& shared, std::vector<ClosedRun>& closed) {
+  std::lock_guard<std::mutex> lock(shared.mutex);
   // The histogram cells are scattered over a set far larger than the caches: count each run with the
   // memory of a run a few places ahead already on its way.
   constexpr std::size_t kPrefetchAhead = 8;
-  HistogramSet& bands = *state.bands;
+  HistogramSet& bands = *shared.set;
   for (std::size_t i = 0; i < closed.size(); ++i) {
     if (i + kPrefetchAhead < closed.size()) {
       const ClosedRun& ahead = closed[i + kPrefetchAhead];
@@ -112,6 +122,7 @@ void add_bands(const SweepPlan& plan, WorkerState& state) {
     }
     bands.add_run(closed[i].group, closed[i].first_day, closed[i].end_day, closed[i].value);
   }
+  closed.clear();
 }
 
 void run_replication(const SweepPlan& plan, SweepResult& result, WorkerState& state, std::int64_t r) {
@@ -151,7 +162,7 @@ void run_replication(const SweepPlan& plan, SweepResult& result, WorkerState& st
     }
   }
 
-  if (state.bands) add_bands(plan, state);
+  if (plan.options.bands) close_band_runs(plan, state);
 
   if (!state.critical_counts.empty()) {
     ConstructionGraph::Schedule& schedule = state.schedule;
@@ -257,6 +268,11 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
     plan.band_bits = HistogramSet::precision_for_budget(band_series, plan.band_max, options.band_budget_bytes);
   }
 
+  SharedBands bands;
+  if (options.bands) {
+    bands.set = std::make_shared<HistogramSet>(plan.rows * kBandStateCount, static_cast<std::size_t>(plan.days),
+                                               plan.band_max, plan.band_bits);
+  }
   std::vector<WorkerState> states(static_cast<std::size_t>(threads));
   for (WorkerState& state : states) state.critical_counts.assign(result.critical_counts.size(), 0);
 
@@ -267,15 +283,12 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
   std::mutex failure_mutex;
   auto worker = [&](WorkerState& state) {
     try {
-      if (options.bands) {
-        state.bands = std::make_unique<HistogramSet>(plan.rows * kBandStateCount, static_cast<std::size_t>(plan.days),
-                                                     plan.band_max, plan.band_bits);
-      }
       for (;;) {
         const std::int64_t first = next.fetch_add(kChunk);
         if (first >= end_run) break;
         const std::int64_t last = std::min(end_run, first + kChunk);
         for (std::int64_t r = first; r < last; ++r) run_replication(plan, result, state, r);
+        if (options.bands) count_band_runs(bands, state.closed_runs);
         const std::int64_t finished = done.fetch_add(last - first) + (last - first);
         if (options.progress) {
           std::lock_guard<std::mutex> lock(progress_mutex);
@@ -294,19 +307,14 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
   for (std::thread& thread : pool) thread.join();
   if (failure) std::rethrow_exception(failure);
 
-  // Integer sums: the merge order cannot change the result. The band sets are large: their groups are
-  // merged by the threads in parallel.
-  if (options.bands) {
-    parallel_chunks(states[0].bands->groups(), threads, [&](std::size_t begin, std::size_t end) {
-      for (std::size_t t = 1; t < states.size(); ++t) states[0].bands->merge(*states[t].bands, begin, end);
-    });
-  }
+  // Integer sums: neither the merge order nor the order the workers counted their runs in the shared
+  // bands can change the result.
   for (std::size_t t = 1; t < states.size(); ++t) {
     for (std::size_t i = 0; i < result.critical_counts.size(); ++i) {
       states[0].critical_counts[i] += states[t].critical_counts[i];
     }
   }
-  if (options.bands) result.bands = std::move(states[0].bands);
+  result.bands = std::move(bands.set);
   result.critical_counts = std::move(states[0].critical_counts);
   return result;
 }

@@ -23,16 +23,51 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
+#include <new>
 #include <span>
 #include <type_traits>
 #include <vector>
 
 namespace poweron {
+namespace detail {
+
+/// Allocates zeroed memory that stays untouched until used (calloc: fresh pages from the kernel, already
+/// zero), and leaves value-initialized elements to that zero: a large vector of it costs no page until
+/// an element is written. For trivially copyable types whose all-zero bytes are their zero value.
+template <typename T>
+struct UntouchedZeroAllocator {
+  static_assert(std::is_trivially_copyable_v<T>);
+  using value_type = T;
+  UntouchedZeroAllocator() = default;
+  template <typename U>
+  UntouchedZeroAllocator(const UntouchedZeroAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) {
+    void* memory = std::calloc(n, sizeof(T));
+    if (memory == nullptr) throw std::bad_alloc();
+    return static_cast<T*>(memory);
+  }
+  void deallocate(T* memory, std::size_t) noexcept { std::free(memory); }
+  template <typename U>
+  void construct(U*) noexcept {}  // value-initialization: the memory is zero already
+  template <typename U, typename... Args>
+  void construct(U* at, Args&&... args) {
+    ::new (static_cast<void*>(at)) U(static_cast<Args&&>(args)...);
+  }
+  template <typename U>
+  bool operator==(const UntouchedZeroAllocator<U>&) const noexcept {
+    return true;
+  }
+};
+
+}  // namespace detail
 
 class HistogramSet {
  public:
   /// `groups` x `days` histograms over values 0..max_value with `precision_bits` k in [1, 16]
-  /// (std::invalid_argument otherwise, or for days < 1). The memory is advised into huge pages.
+  /// (std::invalid_argument otherwise, or for days < 1). The memory is advised into huge pages and left
+  /// untouched: each page costs its fault (and the kernel's zeroing) where it is first written, so that
+  /// threads filling one set share that cost.
   HistogramSet(std::size_t groups, std::size_t days, std::int64_t max_value, int precision_bits);
 
   /// The largest k in [min_bits, 7] whose memory for `series` (groups x days) histograms fits
@@ -117,7 +152,7 @@ class HistogramSet {
   };
   // integers() views the cells as an array of their two fields.
   static_assert(sizeof(Cell) == 2 * sizeof(std::int64_t) && std::is_standard_layout_v<Cell>);
-  std::vector<Cell> cells_;  ///< [(group * days + day) * bins + bin]
+  std::vector<Cell, detail::UntouchedZeroAllocator<Cell>> cells_;  ///< [(group * days + day) * bins + bin]
 
   /// For every day of `group` in order: visit(day, histogram), the day's bins (count and sum of values,
   /// the running sums of the stored differences). Defined in count_histogram.cpp, its only user.

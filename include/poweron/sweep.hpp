@@ -46,7 +46,7 @@ struct SweepOptions {
   std::int64_t sensitivity_limit = 100'000;
   std::size_t sensitivity_budget_bytes = std::size_t{256} << 20;
   /// Memory for one set of band histograms; decides their precision (see HistogramSet) independently of
-  /// the thread count, so bands are identical for any --threads. Each worker thread holds one set.
+  /// the thread count, so bands are identical for any --threads. One set serves all the worker threads.
   std::size_t band_budget_bytes = std::size_t{128} << 20;
   /// Called now and then with (replications done, runs), from worker threads (serialised).
   std::function<void(std::int64_t, std::int64_t)> progress;
