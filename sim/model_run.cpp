@@ -46,8 +46,7 @@ ModelRun::ModelRun(const Scenario& scenario, const ModelLayout& layout)
   chunk_hashes_.resize(layout.lots.size());
   parcels_.reserve(layout.lots.size() + layout.redirections.size() + 16);
   seed_lane_ = queue_.add_lane();
-  site_lanes_.resize(site_count);
-  for (SiteLanes& lanes : site_lanes_) lanes = {queue_.add_lane(), queue_.add_lane(), queue_.add_lane()};
+  for (SiteState& site : sites_) site.lanes = {queue_.add_lane(), queue_.add_lane(), queue_.add_lane()};
 }
 
 void ModelRun::start(const ResolvedInputs& inputs, InputSampler& sampler, const RunOptions& options,
@@ -61,7 +60,22 @@ void ModelRun::start(const ResolvedInputs& inputs, InputSampler& sampler, const 
   now_ = 0;
   trace_.changes.clear();
   trace_.events.clear();
-  for (SiteState& site : sites_) site.reset();
+  for (std::size_t s = 0; s < sites_.size(); ++s) {
+    SiteState& site = sites_[s];
+    const LayoutSite& layout = layout_.sites[s];
+    const ResolvedSite& in = inputs.sites[s];
+    site.reset();
+    site.owner = layout.owner;
+    site.crews = layout.crews;
+    site.failure_rate = layout.failure_rate;
+    site.install_rate = in.install_rate;
+    // A crew takes at most floor(rate) chips at once (at least one); at an unlimited rate, a placement.
+    site.full_chunk =
+        in.install_rate < 4e18 ? std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(in.install_rate))) : 0;
+    site.full_chunk_days = install_days(site.full_chunk, in.install_rate);
+    site.burn_in_days = in.burn_in_days;
+    site.rma_days = in.rma_days;
+  }
   for (OwnerState& owner : owners_) owner.reset();
   for (auto* flags : {&owner_dirty_, &crews_dirty_, &power_dirty_, &site_touched_}) {
     std::fill(flags->begin(), flags->end(), 0);
@@ -169,15 +183,8 @@ void ModelRun::seed() {
   for (const Pending& p : pending) queue_.schedule_in_lane(seed_lane_, p.time, static_cast<int>(p.kind), p.payload);
 }
 
-void ModelRun::schedule(double time, EventKind kind, EventPayload payload, Queue::LaneId lane) {
-  const double t = snap_time(time);
-  if (std::isnan(t)) fail("an event time is not a number (" + std::string(to_string(kind)) + ")");
-  if (t >= end_time_) return;  // after the simulated period (includes never: +infinity)
-  if (lane == kNoLane) {
-    queue_.schedule(t, static_cast<int>(kind), payload);
-  } else {
-    queue_.schedule_in_lane(lane, t, static_cast<int>(kind), payload);
-  }
+void ModelRun::fail_time_not_a_number(EventKind kind) const {
+  fail("an event time is not a number (" + std::string(to_string(kind)) + ")");
 }
 
 void ModelRun::handle(const Queue::Event& event) {
@@ -312,23 +319,22 @@ void ModelRun::on_redirect(std::int32_t redirection) {
 }
 
 void ModelRun::on_install_done(std::int32_t job_index) {
-  const Job job = jobs_[static_cast<std::size_t>(job_index)];
-  const std::int32_t owner = site_owner(job.site);
-  move(owner, job.site, lot_sku(job.lot), ChipState::kInstalling, ChipState::kBurnIn, job.chips());
-  record(EventKind::kInstallDone, owner, job.site, job.lot, job.chips());
-  sites_[static_cast<std::size_t>(job.site)].busy_crews -= job.chunks;
+  const Job& job = jobs_[static_cast<std::size_t>(job_index)];
+  SiteState& site = sites_[static_cast<std::size_t>(job.site)];
+  move(site.owner, job.site, job.sku, ChipState::kInstalling, ChipState::kBurnIn, job.chips());
+  record(EventKind::kInstallDone, site.owner, job.site, job.lot, job.chips());
+  site.busy_crews -= job.chunks;
   mark_crews(job.site);
-  schedule(now_ + inputs_->sites[static_cast<std::size_t>(job.site)].burn_in_days, EventKind::kBurnInPass,
-           {job_index, 0}, site_lanes_[static_cast<std::size_t>(job.site)].burn_in);
+  schedule(now_ + site.burn_in_days, EventKind::kBurnInPass, {job_index, 0}, site.lanes.burn_in);
 }
 
 // End of a job's burn-in: survivors are `installed` (last in power order); failures leave the site as
 // `rma`, freeing their slots, and come back to the owner's warehouse rma_days later.
 void ModelRun::on_burn_in_end(std::int32_t job_index) {
   const Job job = jobs_[static_cast<std::size_t>(job_index)];
-  const std::int32_t owner = site_owner(job.site);
-  const std::int32_t sku = lot_sku(job.lot);
   SiteState& site = sites_[static_cast<std::size_t>(job.site)];
+  const std::int32_t owner = site.owner;
+  const std::int32_t sku = job.sku;
   const std::int64_t failures = burn_in_failures(job);
   const std::int64_t survivors = job.chips() - failures;
   site.burned_in += job.chips();
@@ -354,8 +360,7 @@ void ModelRun::on_burn_in_end(std::int32_t job_index) {
     parcel.count = failures;
     const auto index = static_cast<std::int32_t>(parcels_.size());
     parcels_.push_back(parcel);
-    schedule(now_ + inputs_->sites[static_cast<std::size_t>(job.site)].rma_days, EventKind::kRmaReturn,
-             {index, 0}, site_lanes_[static_cast<std::size_t>(job.site)].rma);
+    schedule(now_ + site.rma_days, EventKind::kRmaReturn, {index, 0}, site.lanes.rma);
   }
 }
 
@@ -394,8 +399,8 @@ void ModelRun::on_rma_return(std::int32_t index) {
   }
 }
 
-void ModelRun::record(EventKind kind, std::int32_t owner, std::int32_t site, std::int32_t lot, std::int64_t gpus) {
-  if (!options_.record_events) return;
+void ModelRun::append_record(EventKind kind, std::int32_t owner, std::int32_t site, std::int32_t lot,
+                             std::int64_t gpus) {
   const std::int32_t order = lot >= 0 ? lot_order(lot) : -1;
   const std::int32_t index = lot >= 0 ? layout_.lots[static_cast<std::size_t>(lot)].index : -1;
   append_in_huge_pages(trace_.events, EventRecord{now_, kind, owner, site, order, index, gpus});

@@ -12,14 +12,17 @@
 // site_process.cpp holds the per-instant site processes (placement, crews, power).
 #pragma once
 
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "model_layout.hpp"
-#include "poweron/lane_queue.hpp"
+#include "poweron/date.hpp"
 #include "poweron/inputs.hpp"
+#include "poweron/lane_queue.hpp"
 #include "poweron/model.hpp"
 #include "poweron/run_accumulator.hpp"
 #include "poweron/trace.hpp"
@@ -55,14 +58,32 @@ struct Job {
   std::int32_t site = 0;
   std::int32_t lot = 0;
   std::int32_t dest = -1;
+  std::int32_t sku = 0;  ///< the lot's
   std::int64_t chunks = 0;
   std::int64_t chunk_size = 0;
   std::int64_t first_chunk = 0;  ///< index of its first chunk among the chunks of its lot
   std::int64_t chips() const { return chunks * chunk_size; }
 };
 
+/// A site's lanes in the model's queue (see ModelRun::seed_lane_).
+struct SiteLanes {
+  LaneQueue<EventPayload>::LaneId install = 0, burn_in = 0, rma = 0;
+};
+
 struct SiteState {
   explicit SiteState(PowerLine line) : power(std::move(line)) {}
+  // What the events of the site read, set by ModelRun::start() from the layout and the run's inputs
+  // (one place, not three tables apart).
+  std::int32_t owner = 0;
+  SiteLanes lanes;
+  std::int64_t crews = -1;        ///< -1 = unlimited
+  double install_rate = 0;       ///< chips per crew-day (may be infinite)
+  std::int64_t full_chunk = 0;   ///< chips of a full chunk, max(1, floor(rate)); 0 for an unlimited rate
+  double full_chunk_days = 0;    ///< install time of a full chunk: full_chunk / rate
+  double burn_in_days = 0;
+  double rma_days = 0;
+  double failure_rate = 0;
+
   std::int64_t capacity = 0;  ///< ready phase gpus + initial chips present
   std::int64_t at_site = 0;   ///< queued + installing + burn_in + installed + powered
   std::int64_t busy_crews = 0;
@@ -124,8 +145,18 @@ class ModelRun {
   // model_run.cpp
   void seed();
   // Schedules an event at snap_time(time) unless that is at or after E + 1; in `lane` if given (see
-  // site_lanes_).
-  void schedule(double time, EventKind kind, EventPayload payload, Queue::LaneId lane = kNoLane);
+  // seed_lane_). Inline: every handler schedules its follow-up here.
+  void schedule(double time, EventKind kind, EventPayload payload, Queue::LaneId lane = kNoLane) {
+    const double t = snap_time(time);
+    if (std::isnan(t)) fail_time_not_a_number(kind);
+    if (t >= end_time_) return;  // after the simulated period (includes never: +infinity)
+    if (lane == kNoLane) {
+      queue_.schedule(t, static_cast<int>(kind), payload);
+    } else {
+      queue_.schedule_in_lane(lane, t, static_cast<int>(kind), payload);
+    }
+  }
+  [[noreturn, gnu::cold]] void fail_time_not_a_number(EventKind kind) const;
   void handle(const Queue::Event& event);
   void on_initial(std::int32_t site);
   void on_phase_ready(std::int32_t site, std::int32_t phase);
@@ -153,7 +184,11 @@ class ModelRun {
     log_change(owner, is_site_state(from) ? site : -1, sku, from, -n);
     log_change(owner, is_site_state(to) ? site : -1, sku, to, n);
   }
-  void record(EventKind kind, std::int32_t owner, std::int32_t site, std::int32_t lot, std::int64_t gpus);
+  // Appends an event record when the run records events (sweeps do not: the test is all they pay).
+  void record(EventKind kind, std::int32_t owner, std::int32_t site, std::int32_t lot, std::int64_t gpus) {
+    if (options_.record_events) [[unlikely]] append_record(kind, owner, site, lot, gpus);
+  }
+  void append_record(EventKind kind, std::int32_t owner, std::int32_t site, std::int32_t lot, std::int64_t gpus);
   void check_instant();
   [[noreturn]] void fail(const std::string& message) const;
 
@@ -180,9 +215,14 @@ class ModelRun {
   std::int64_t burn_in_failures(const Job& job);
   void settle_power(std::int32_t site);
 
+  /// Install time of `size` chips at `rate` chips per crew-day: none at an infinite rate, never at rate 0.
+  static double install_days(std::int64_t size, double rate) {
+    if (!(rate < std::numeric_limits<double>::infinity())) return 0;
+    return rate > 0 ? static_cast<double>(size) / rate : std::numeric_limits<double>::infinity();
+  }
   std::int32_t lot_order(std::int32_t lot) const { return layout_.lots[static_cast<std::size_t>(lot)].order; }
   std::int32_t lot_sku(std::int32_t lot) const { return layout_.orders[static_cast<std::size_t>(lot_order(lot))].sku; }
-  std::int32_t site_owner(std::int32_t site) const { return layout_.sites[static_cast<std::size_t>(site)].owner; }
+  std::int32_t site_owner(std::int32_t site) const { return sites_[static_cast<std::size_t>(site)].owner; }
 
   const Scenario& scenario_;
   const ModelLayout& layout_;
@@ -197,15 +237,12 @@ class ModelRun {
   RunAccumulator* accumulator_ = nullptr;  ///< null: changes are logged
 
   Queue queue_;
-  // Lanes of the queue (lane_queue.hpp) for events that come in the order they run. Per site: install
+  // Lanes of the queue (lane_queue.hpp) for events that come in the order they run. Per site (its
+  // SiteState's lanes): install
   // jobs of full chunks (now + chunk / rate), burn-in ends (now + burn_in_days), RMA returns
   // (now + rma_days): each a fixed delay for the run, added to a clock that never goes back. And one lane
   // for the events known up front, scheduled in order by seed().
   static constexpr Queue::LaneId kNoLane = ~Queue::LaneId{0};
-  struct SiteLanes {
-    Queue::LaneId install, burn_in, rma;
-  };
-  std::vector<SiteLanes> site_lanes_;
   Queue::LaneId seed_lane_ = kNoLane;
   double now_ = 0;
   SimulationTrace trace_;

@@ -170,8 +170,7 @@ void ModelRun::place(std::int32_t parcel_index, std::int32_t site, std::int64_t 
 // crews taking k equal chunks of one placement at once form one Job.
 void ModelRun::assign_crews(std::int32_t site) {
   SiteState& state = sites_[static_cast<std::size_t>(site)];
-  const std::int64_t crews = layout_.sites[static_cast<std::size_t>(site)].crews;
-  const double rate = inputs_->sites[static_cast<std::size_t>(site)].install_rate;
+  const std::int64_t crews = state.crews;
   while (state.queue_head < state.queue.size()) {
     Placement& placement = state.queue[state.queue_head];
     if (placement.waiting > 0) {
@@ -180,10 +179,9 @@ void ModelRun::assign_crews(std::int32_t site) {
       if (free_crews <= 0) break;
       std::int64_t size = placement.waiting;  // unlimited rate: the whole placement in one chunk
       bool full = false;
-      if (rate < 4e18) {
-        const std::int64_t chunk = std::max<std::int64_t>(1, static_cast<std::int64_t>(std::floor(rate)));
-        full = size >= chunk;
-        size = std::min(size, chunk);
+      if (state.full_chunk > 0) {
+        full = size >= state.full_chunk;
+        size = std::min(size, state.full_chunk);
       }
       const std::int64_t chunks = std::min(free_crews, placement.waiting / size);
       if (chunks > 0) {
@@ -212,19 +210,18 @@ void ModelRun::start_job(std::int32_t site, const Placement& placement, std::int
                          bool full) {
   const auto index = static_cast<std::int32_t>(jobs_.size());
   std::int64_t& lot_chunks = lot_chunks_[static_cast<std::size_t>(placement.lot)];
-  jobs_.push_back({site, placement.lot, placement.dest, chunks, size, lot_chunks});
+  const std::int32_t sku = lot_sku(placement.lot);
+  jobs_.push_back({site, placement.lot, placement.dest, sku, chunks, size, lot_chunks});
   lot_chunks += chunks;
-  const std::int32_t owner = site_owner(site);
-  move(owner, site, lot_sku(placement.lot), ChipState::kQueued, ChipState::kInstalling, chunks * size);
-  sites_[static_cast<std::size_t>(site)].busy_crews += chunks;
-  record(EventKind::kInstallStart, owner, site, placement.lot, chunks * size);
-  const double rate = inputs_->sites[static_cast<std::size_t>(site)].install_rate;
-  double duration = 0;  // unlimited rate: no install time
-  if (rate < std::numeric_limits<double>::infinity()) {
-    duration = rate > 0 ? static_cast<double>(size) / rate : std::numeric_limits<double>::infinity();
+  SiteState& state = sites_[static_cast<std::size_t>(site)];
+  move(state.owner, site, sku, ChipState::kQueued, ChipState::kInstalling, chunks * size);
+  state.busy_crews += chunks;
+  record(EventKind::kInstallStart, state.owner, site, placement.lot, chunks * size);
+  if (full) {
+    schedule(now_ + state.full_chunk_days, EventKind::kInstallDone, {index, 0}, state.lanes.install);
+  } else {
+    schedule(now_ + install_days(size, state.install_rate), EventKind::kInstallDone, {index, 0});
   }
-  schedule(now_ + duration, EventKind::kInstallDone, {index, 0},
-           full ? site_lanes_[static_cast<std::size_t>(site)].install : kNoLane);
 }
 
 // SPEC 3.3. Point runs: the site's cumulative failures stay round-half-up(chips burned in x rate), so
@@ -233,7 +230,7 @@ void ModelRun::start_job(std::int32_t site, const Placement& placement, std::int
 // from the stream `orders.O.lots.K.chunks.C.failures`.
 std::int64_t ModelRun::burn_in_failures(const Job& job) {
   const SiteState& state = sites_[static_cast<std::size_t>(job.site)];
-  const double rate = layout_.sites[static_cast<std::size_t>(job.site)].failure_rate;
+  const double rate = state.failure_rate;
   if (!(rate > 0)) return 0;
   const std::int64_t n = job.chips();
   if (!sampled_) {
