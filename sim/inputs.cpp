@@ -30,6 +30,12 @@ std::int64_t InputSampler::binomial_by_hash(std::int64_t /*n*/, double /*p*/, st
   throw std::logic_error("InputSampler::binomial_by_hash called on a sampler not keyed by address hash");
 }
 
+std::int64_t InputSampler::binomial_sum_by_hash(std::int64_t n, double p, std::span<const std::uint64_t> address_hashes) {
+  std::int64_t sum = 0;
+  for (const std::uint64_t hash : address_hashes) sum += binomial_by_hash(n, p, hash);
+  return sum;
+}
+
 double PointSampler::draw(const Distribution& distribution, std::string_view /*address*/) {
   return point_value(distribution);
 }

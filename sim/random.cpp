@@ -135,26 +135,12 @@ double binomial_zero_mass(std::int64_t n, double p) {
   return detmath::exp(static_cast<double>(n) * detmath::log1p(-p));
 }
 
-std::int64_t RandomStream::binomial_inversion(std::int64_t n, double p, double zero_mass,
-                                              std::vector<double>* ratios) {
-  // Walk the pmf from 0 with f(x) = f(x-1) * ((n+1)/x - 1) * p/q.
+void extend_pmf(std::int64_t n, double p, std::vector<double>& pmf) {
+  // The same doubles as binomial_inversion's uncached walk: f *= a / x - s.
   const double s = p / (1 - p);
   const double a = (static_cast<double>(n) + 1) * s;
-  double r = zero_mass;
-  double u = uniform01();
-  std::int64_t x = 0;
-  // f(x) / f(x-1): computed, or read from (and first added to) the caller's cache, the same double.
-  auto ratio = [&](std::int64_t k) {
-    if (ratios == nullptr) return a / static_cast<double>(k) - s;
-    if (k > static_cast<std::int64_t>(ratios->size())) ratios->push_back(a / static_cast<double>(k) - s);
-    return (*ratios)[static_cast<std::size_t>(k - 1)];
-  };
-  while (u > r && x < n) {
-    u -= r;
-    ++x;
-    r *= ratio(x);
-  }
-  return x;
+  const auto x = static_cast<double>(pmf.size());
+  pmf.push_back(pmf.back() * (a / x - s));
 }
 
 std::int64_t RandomStream::binomial(std::int64_t n, double p) {

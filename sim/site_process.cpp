@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <span>
 
 #include "model_run.hpp"
 #include "poweron/random.hpp"
@@ -250,12 +251,8 @@ std::int64_t ModelRun::burn_in_failures(const Job& job) {
       const std::uint64_t hash = fnv1a64_continue(lot.chunk_prefix_hash, std::string_view(digits, static_cast<std::size_t>(end - digits)));
       hashes.push_back(fnv1a64_continue(hash, ".failures"));
     }
-    std::int64_t failures = 0;
-    for (std::int64_t c = 0; c < job.chunks; ++c) {
-      const std::uint64_t hash = hashes[static_cast<std::size_t>(job.first_chunk + c)];
-      failures += std::clamp<std::int64_t>(sampler_->binomial_by_hash(job.chunk_size, rate, hash), 0, job.chunk_size);
-    }
-    return failures;
+    const std::span<const std::uint64_t> chunks(hashes.data() + job.first_chunk, static_cast<std::size_t>(job.chunks));
+    return std::clamp<std::int64_t>(sampler_->binomial_sum_by_hash(job.chunk_size, rate, chunks), 0, n);
   }
   const std::string& order_id = scenario_.orders[static_cast<std::size_t>(lot.order)].id;
   std::int64_t failures = 0;

@@ -256,25 +256,28 @@ TEST(BinomialTest, InversionWithAGivenZeroMassEqualsTheFullDraw) {
   EXPECT_DOUBLE_EQ(binomial_zero_mass(3, 0.5), 0.125);
 }
 
-TEST(BinomialTest, InversionWithCachedRatiosEqualsTheUncachedDraw) {
+TEST(BinomialTest, InversionWithACachedPmfEqualsTheUncachedDraw) {
   // One cache per (n, p), shared by many draws that each extend it as far as they walk: every variate is
-  // the same as without the cache, and the cache holds exactly the ratios ((n+1)/x - 1) p/q.
+  // the same as without the cache, and the cache holds exactly the masses the uncached walk computes:
+  // f(0) = (1 - p)^n, f(x) = f(x - 1) ((n+1)/x - 1) p/q.
   for (const double p : {0.015, 0.2}) {
     for (const std::int64_t n : {3, 40}) {
-      std::vector<double> ratios;
+      std::vector<double> pmf;
       const double mass = binomial_zero_mass(n, p);
       std::int64_t largest = 0;
       for (std::uint64_t key = 1; key <= 400; ++key) {
         RandomStream a(key);
         RandomStream b(key);
-        const std::int64_t cached = a.binomial_inversion(n, p, mass, &ratios);
+        const std::int64_t cached = a.binomial_inversion(n, p, mass, &pmf);
         ASSERT_EQ(cached, b.binomial_inversion(n, p, mass)) << n << ' ' << p << ' ' << key;
         largest = std::max(largest, cached);
       }
-      ASSERT_EQ(static_cast<std::int64_t>(ratios.size()), largest);
+      ASSERT_EQ(static_cast<std::int64_t>(pmf.size()), largest + 1);
       const double s = p / (1 - p);
-      for (std::size_t x = 1; x <= ratios.size(); ++x) {
-        EXPECT_EQ(ratios[x - 1], (static_cast<double>(n) + 1) * s / static_cast<double>(x) - s);
+      double f = mass;
+      for (std::size_t x = 0; x < pmf.size(); ++x) {
+        if (x > 0) f *= (static_cast<double>(n) + 1) * s / static_cast<double>(x) - s;
+        EXPECT_EQ(pmf[x], f) << x;
       }
     }
   }

@@ -235,6 +235,22 @@ TEST(SamplingTest, OccursAndBinomialAreKeyed) {
   EXPECT_THROW(a.binomial(-3, 0.5, "x"), std::invalid_argument);
 }
 
+TEST(SamplingTest, KeyedSumsOfBinomialsEqualTheDrawsOneByOne) {
+  // binomial_sum_by_hash is binomial_by_hash summed over the hashes: with a cached (n, p) (n p < 10),
+  // without (n p >= 10: BTRS), and through the InputSampler default as well.
+  const auto plan = std::make_shared<const CopulaPlan>(std::vector<Correlation>{});
+  KeyedSampler together(plan, 77);
+  KeyedSampler alone(plan, 77);
+  const std::vector<std::uint64_t> hashes = {fnv1a64("a"), fnv1a64("b"), fnv1a64("c"), 4, 5, 6, 7};
+  for (const auto& [n, p] : std::vector<std::pair<std::int64_t, double>>{{128, 0.015}, {3, 0.015}, {200, 0.3}}) {
+    std::int64_t sum = 0;
+    for (const std::uint64_t hash : hashes) sum += alone.binomial_by_hash(n, p, hash);
+    EXPECT_EQ(together.binomial_sum_by_hash(n, p, hashes), sum) << n << ' ' << p;
+    EXPECT_EQ(together.InputSampler::binomial_sum_by_hash(n, p, hashes), sum) << n << ' ' << p;
+  }
+  EXPECT_EQ(together.binomial_sum_by_hash(128, 0.015, {}), 0);
+}
+
 TEST(SamplingTest, CachedBinomialsEqualTheStreamsOwnAndSurviveAReseed) {
   const auto plan = std::make_shared<const CopulaPlan>(std::vector<Correlation>{});
   KeyedSampler reused(plan, 1);

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <span>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -41,6 +42,9 @@ class InputSampler {
   /// binomial(n, p, address) given only address_hash == fnv1a64(address). Only called when
   /// keyed_by_address_hash(); the default throws std::logic_error.
   virtual std::int64_t binomial_by_hash(std::int64_t n, double p, std::uint64_t address_hash);
+  /// The sum of binomial_by_hash(n, p, h) over `address_hashes` (the chunks of one burn-in job) in one
+  /// call. The default calls binomial_by_hash for each.
+  virtual std::int64_t binomial_sum_by_hash(std::int64_t n, double p, std::span<const std::uint64_t> address_hashes);
   /// draw(distribution, address) given also address_hash == fnv1a64(address), so that a sampler keyed by
   /// address hash need not rehash a precomputed address. The default calls draw(distribution, address).
   virtual double draw_by_hash(const Distribution& distribution, std::uint64_t address_hash,

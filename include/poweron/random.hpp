@@ -13,6 +13,7 @@
 // Thread-safety: the free functions are pure; a RandomStream is a value used by one thread.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -51,6 +52,10 @@ inline std::uint64_t fnv1a64_continue(std::uint64_t hash, std::string_view text)
 /// mix64(fnv1a64(address) ^ mix64(seed + gamma)). Distinct addresses give unrelated streams.
 std::uint64_t stream_key(std::uint64_t seed, std::string_view address);
 
+/// Appends f(x) = f(x-1) ((n+1)/x - 1) p/q for x = pmf.size() to binomial_inversion's cache (out of
+/// line: a cache grows a few times, then serves every draw).
+void extend_pmf(std::int64_t n, double p, std::vector<double>& pmf);
+
 /// A SplitMix64 generator started at a stream key. Cheap to construct (one integer), no allocation.
 /// Period 2^64; streams of distinct keys are disjoint for all practical draw counts.
 class RandomStream {
@@ -87,10 +92,33 @@ class RandomStream {
   /// binomial's inversion branch with its starting mass (1 - p)^n given, so that a caller drawing many
   /// variates with the same (n, p) computes it once: equals binomial(n, p) exactly when
   /// REQUIRES: 0 < p <= 1/2, n p < 10 and zero_mass == binomial_zero_mass(n, p).
-  /// `ratios`, if given, caches the pmf ratios f(x) / f(x-1) of this (n, p) (filled as far as a draw
-  /// needs them): a caller drawing many variates of one (n, p) saves a division per step. The variate
-  /// is the same with or without it (the same doubles, computed once instead of every time).
-  std::int64_t binomial_inversion(std::int64_t n, double p, double zero_mass, std::vector<double>* ratios = nullptr);
+  /// `pmf`, if given, caches the masses f(0), f(1), ... of this (n, p) as the walk computes them (f(0) =
+  /// zero_mass, f(x) = f(x-1) ((n+1)/x - 1) p/q), filled as far as a draw needs: a caller drawing many
+  /// variates of one (n, p) then pays a subtraction and a comparison per step. The variate is the same
+  /// with or without it (the same doubles, computed once instead of every time). Inline: burn-in draws
+  /// make one per chunk.
+  std::int64_t binomial_inversion(std::int64_t n, double p, double zero_mass, std::vector<double>* pmf = nullptr) {
+    double u = uniform01();
+    std::int64_t x = 0;
+    if (pmf == nullptr) {
+      const double s = p / (1 - p);
+      const double a = (static_cast<double>(n) + 1) * s;
+      double f = zero_mass;
+      while (u > f && x < n) {
+        u -= f;
+        ++x;
+        f *= a / static_cast<double>(x) - s;
+      }
+      return x;
+    }
+    if (pmf->empty()) pmf->push_back(zero_mass);
+    while (u > (*pmf)[static_cast<std::size_t>(x)] && x < n) {
+      u -= (*pmf)[static_cast<std::size_t>(x)];
+      ++x;
+      if (static_cast<std::size_t>(x) == pmf->size()) extend_pmf(n, p, *pmf);
+    }
+    return x;
+  }
 
  private:
   std::uint64_t state_;
@@ -98,6 +126,7 @@ class RandomStream {
 
 /// (1 - p)^n as binomial's inversion computes it: detmath::exp(n * detmath::log1p(-p)).
 double binomial_zero_mass(std::int64_t n, double p);
+
 
 /// Deterministic elementary and special functions (see the file comment). Accuracy is stated per function;
 /// tests compare each against the C library.

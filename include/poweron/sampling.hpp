@@ -116,6 +116,8 @@ class KeyedSampler final : public InputSampler {
   bool keyed_by_address_hash() const override { return true; }
   /// As binomial(n, p, address) for address_hash == fnv1a64(address).
   std::int64_t binomial_by_hash(std::int64_t n, double p, std::uint64_t address_hash) override;
+  /// The sum of binomial_by_hash(n, p, h) over `address_hashes`, with one lookup of the (n, p) cache.
+  std::int64_t binomial_sum_by_hash(std::int64_t n, double p, std::span<const std::uint64_t> address_hashes) override;
 
   /// The replication seed this sampler draws with.
   std::uint64_t seed() const { return seed_; }
@@ -134,12 +136,15 @@ class KeyedSampler final : public InputSampler {
   std::uint64_t seed_mix_;        ///< mix64(seed + gamma), the seed half of every stream key
   std::vector<double> scratch_;   ///< 2 * max_group_size: normals, then correlated values
   /// Per failure rate p (a few: one per site at most) and n: binomial_zero_mass(n, p) (NaN: not computed
-  /// yet) and the pmf ratios binomial_inversion caches. Burn-in draws repeat a few (n, p) pairs thousands
-  /// of times: the exp and log of the mass dominated the draw, then the division of each step.
+  /// yet) and the pmf binomial_inversion caches. Burn-in draws repeat a few (n, p) pairs thousands of
+  /// times: the exp and log of the mass dominated the draw, then the arithmetic of each step.
   struct Inversion {
     double zero_mass = std::numeric_limits<double>::quiet_NaN();
-    std::vector<double> ratios;
+    std::vector<double> pmf;
   };
+  /// The cache of (n, p), its zero mass computed; null when binomial() does not take the inversion
+  /// branch for (n, p) or the cache holds too many rates already.
+  Inversion* inversion_for(std::int64_t n, double p);
   struct InversionsOfRate {
     double p = 0;
     std::vector<Inversion> by_n;
