@@ -14,6 +14,15 @@ namespace poweron {
 
 using EventId = std::uint64_t;
 
+/// An event as a queue hands it out: when, its tie-break priority (lower runs first), its id, its payload.
+template <typename Payload>
+struct QueuedEvent {
+  double time;
+  int priority;
+  EventId id;
+  Payload payload;
+};
+
 class EventQueueError : public std::logic_error {
  public:
   using std::logic_error::logic_error;
@@ -42,6 +51,35 @@ inline std::uint64_t time_key(double time) {
 /// The time a key was made from.
 inline double key_time(std::uint64_t order) {
   return std::bit_cast<double>((order & kTimeSignBit) != 0 ? order & ~kTimeSignBit : ~order);
+}
+
+/// Places `key` at `hole` of a heap rooted at `root`, or above it: while the key is before the parent
+/// (parent(hole)), the parent moves down into the hole. The heaps of both queues rise this way.
+template <typename Heap, typename Key, typename Parent, typename Before>
+[[gnu::always_inline]] inline void rise(Heap& heap, std::size_t hole, std::size_t root, const Key& key, Parent parent,
+                                        Before before) {
+  while (hole > root) {
+    const std::size_t up = parent(hole);
+    if (!before(key, heap[up])) break;
+    heap[hole] = heap[up];
+    hole = up;
+  }
+  heap[hole] = key;
+}
+
+/// Places `key` at `hole` of a heap, or below it: while the earliest child of the hole
+/// (earliest_child(hole), or no_child when it has none) is before the key, that child moves up into the
+/// hole. The heaps of both queues sink this way.
+template <typename Heap, typename Key, typename EarliestChild, typename Before>
+[[gnu::always_inline]] inline void sink(Heap& heap, std::size_t hole, const Key& key, EarliestChild earliest_child,
+                                        std::size_t no_child, Before before) {
+  for (;;) {
+    const std::size_t child = earliest_child(hole);
+    if (child == no_child || !before(heap[child], key)) break;
+    heap[hole] = heap[child];
+    hole = child;
+  }
+  heap[hole] = key;
 }
 
 }  // namespace detail

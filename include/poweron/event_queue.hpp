@@ -82,13 +82,7 @@ class EventQueue {
   static_assert(std::is_trivially_copyable_v<Payload>, "EventQueue payloads must be trivially copyable");
 
  public:
-  /// A fired (or pending) event: when, its tie-break priority (lower runs first), its id, its payload.
-  struct Event {
-    double time;
-    int priority;
-    EventId id;
-    Payload payload;
-  };
+  using Event = QueuedEvent<Payload>;
 
   /// An empty queue with now() == start_time. Throws EventQueueError if start_time is not finite.
   explicit EventQueue(double start_time = 0.0) : now_(start_time), heap_(kRoot) {
@@ -228,6 +222,7 @@ class EventQueue {
   // node p, at 4p-8 .. 4p-5, start at a multiple of 4 keys = 64 bytes; its parent is p/4 + 2.
   static constexpr std::size_t kRoot = 3;
   static constexpr std::uint32_t kNoSlot = std::numeric_limits<std::uint32_t>::max();
+  static constexpr std::size_t kNoChild = std::numeric_limits<std::size_t>::max();
   static constexpr std::size_t kMinCompaction = 64;  // below this many cancelled keys, never compact
   // Heaps of at least this many keys (64 KiB, beyond a typical L1 cache) prefetch in sift-downs.
   static constexpr std::size_t kPrefetchKeys = 4096;
@@ -424,14 +419,12 @@ class EventQueue {
 
   void heap_push(const Key& key) {
     heap_.push_back(key);
-    std::size_t hole = heap_.size() - 1;
-    while (hole > kRoot) {
-      const std::size_t up = parent(hole);
-      if (!before(key, heap_[up])) break;
-      heap_[hole] = heap_[up];
-      hole = up;
-    }
-    heap_[hole] = key;
+    rise_to_place(heap_.size() - 1, key);
+  }
+
+  // Places `key` at `hole` or above it (detail::rise on this heap's layout).
+  [[gnu::always_inline]] void rise_to_place(std::size_t hole, const Key& key) {
+    detail::rise(heap_, hole, kRoot, key, parent, [this](const Key& a, const Key& b) { return before(a, b); });
   }
 
   // The index of the earliest child of node p in a heap of `end` keys. REQUIRES: p has a child.
@@ -487,34 +480,15 @@ class EventQueue {
         hole = best;
       }
     }
-    while (hole > kRoot) {
-      const std::size_t up = parent(hole);
-      if (!before(key, heap_[up])) break;
-      heap_[hole] = heap_[up];
-      hole = up;
-    }
-    heap_[hole] = key;
+    rise_to_place(hole, key);
   }
 
   // Places `key` at `hole` or below, moving smaller children up.
   void sift_down(std::size_t hole, const Key key) {
     const std::size_t end = heap_.size();
-    for (;;) {
-      const std::size_t first = first_child(hole);
-      if (first >= end) break;
-      std::size_t best = first;
-      if (first + 4 <= end) {
-        best = earliest_of_four(first);
-      } else {
-        for (std::size_t c = first + 1; c < end; ++c) {
-          if (before(heap_[c], heap_[best])) best = c;
-        }
-      }
-      if (!before(heap_[best], key)) break;
-      heap_[hole] = heap_[best];
-      hole = best;
-    }
-    heap_[hole] = key;
+    detail::sink(
+        heap_, hole, key, [&](std::size_t p) { return first_child(p) < end ? earliest_child(p, end) : kNoChild; },
+        kNoChild, [this](const Key& a, const Key& b) { return before(a, b); });
   }
 
   double now_;

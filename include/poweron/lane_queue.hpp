@@ -42,13 +42,7 @@ class LaneQueue {
   static_assert(std::is_trivially_copyable_v<Payload>, "LaneQueue payloads must be trivially copyable");
 
  public:
-  /// A fired event: when, its tie-break priority (lower runs first), its id, its payload.
-  struct Event {
-    double time;
-    int priority;
-    EventId id;
-    Payload payload;
-  };
+  using Event = QueuedEvent<Payload>;
   using LaneId = std::uint32_t;
 
   /// An empty queue with now() == start_time. Throws EventQueueError if start_time is not finite.
@@ -160,6 +154,7 @@ class LaneQueue {
 
  private:
   static constexpr LaneId kNoLane = std::numeric_limits<LaneId>::max();
+  static constexpr std::size_t kNoChild = std::numeric_limits<std::size_t>::max();
   static constexpr std::uint32_t kSignBit32 = 0x80000000U;
 
   // An event: ordered by `order` (its time as an order-preserving integer), then `rank` (its priority
@@ -199,29 +194,18 @@ class LaneQueue {
 
   void heap_push(const Entry& entry) {
     heap_.push_back(entry);
-    std::size_t hole = heap_.size() - 1;
-    while (hole > 0) {
-      const std::size_t up = (hole - 1) / 2;
-      if (!before(entry, heap_[up])) break;
-      heap_[hole] = heap_[up];
-      hole = up;
-    }
-    heap_[hole] = entry;
+    detail::rise(heap_, heap_.size() - 1, 0, entry, [](std::size_t hole) { return (hole - 1) / 2; }, before);
   }
 
   // Puts `entry` in the vacated root's place, moving earlier children up.
   void fill_root(const Entry& entry) {
     const std::size_t end = heap_.size();
-    std::size_t hole = 0;
-    for (;;) {
-      std::size_t child = 2 * hole + 1;
-      if (child >= end) break;
-      if (child + 1 < end && before(heap_[child + 1], heap_[child])) ++child;
-      if (!before(heap_[child], entry)) break;
-      heap_[hole] = heap_[child];
-      hole = child;
-    }
-    heap_[hole] = entry;
+    auto earliest_child = [&](std::size_t hole) {
+      const std::size_t child = 2 * hole + 1;
+      if (child >= end) return kNoChild;
+      return child + 1 < end && before(heap_[child + 1], heap_[child]) ? child + 1 : child;
+    };
+    detail::sink(heap_, 0, entry, earliest_child, kNoChild, before);
   }
 
   double now_;
