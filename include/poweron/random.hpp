@@ -127,7 +127,6 @@ class RandomStream {
 /// (1 - p)^n as binomial's inversion computes it: detmath::exp(n * detmath::log1p(-p)).
 double binomial_zero_mass(std::int64_t n, double p);
 
-
 /// Deterministic elementary and special functions (see the file comment). Accuracy is stated per function;
 /// tests compare each against the C library.
 namespace detmath {
