@@ -107,8 +107,7 @@ class LaneQueue {
     if (size_ == 0) detail::throw_empty_error("next_time");
     return heap_.front().time();
   }
-  /// True if an event is pending at exactly `time` (then it is the earliest, if time <= every pending
-  /// time, as in a run loop that asks about now()).
+  /// True if the earliest pending event is at exactly `time`: a run loop's test for more events at now().
   bool next_at(double time) const { return size_ != 0 && heap_.front().order == detail::time_key(time); }
 
   /// Removes the earliest event by (time, priority, id), sets now() to its time and returns it. Throws
