@@ -237,11 +237,10 @@ class ModelRun {
   RunAccumulator* accumulator_ = nullptr;  ///< null: changes are logged
 
   Queue queue_;
-  // Lanes of the queue (lane_queue.hpp) for events that come in the order they run. Per site (its
-  // SiteState's lanes): install
-  // jobs of full chunks (now + chunk / rate), burn-in ends (now + burn_in_days), RMA returns
-  // (now + rma_days): each a fixed delay for the run, added to a clock that never goes back. And one lane
-  // for the events known up front, scheduled in order by seed().
+  // Lanes of the queue (lane_queue.hpp) for events that come in the order they run. Per site (in its
+  // SiteState): install jobs of full chunks (now + chunk / rate), burn-in ends (now + burn_in_days), RMA
+  // returns (now + rma_days), each a fixed delay for the run added to a clock that never goes back. And
+  // one lane for the events known up front, scheduled in order by seed().
   static constexpr Queue::LaneId kNoLane = ~Queue::LaneId{0};
   Queue::LaneId seed_lane_ = kNoLane;
   double now_ = 0;
