@@ -24,7 +24,7 @@ void print_sweep_summary(const Scenario& scenario, const SweepResult& result, st
   for (std::size_t o = 0; o < scenario.owners.size(); ++o) {
     std::vector<double> final_powered = metric_values(result, o, kFinalPowered);
     const double mean = mean_spread(final_powered).mean;
-    std::sort(final_powered.begin(), final_powered.end());
+    sort_ascending(final_powered);
     out << "  " << scenario.owners[o].id << ": final powered mean " << std::llround(mean) << " (P10 "
         << std::llround(percentile_sorted(final_powered, 10)) << ", P90 "
         << std::llround(percentile_sorted(final_powered, 90)) << ")";
@@ -78,7 +78,7 @@ void append_grid_rows(CsvBuilder& csv, const std::vector<std::string>& case_valu
       std::vector<double> values = metric_values(result, row, m);
       const bool as_date = is_date_metric(result.metric_names[row][m]);
       const double mean = mean_spread(values).mean;
-      std::sort(values.begin(), values.end());
+      sort_ascending(values);
       for (const std::string& value : case_values) csv.field(value);
       csv.field(result.row_names[row]).field(result.metric_names[row][m]);
       for (const double v : {mean, percentile_sorted(values, 10), percentile_sorted(values, 50),

@@ -1,6 +1,5 @@
 #include "sweep_outputs.hpp"
 
-#include <algorithm>
 #include <array>
 #include <cmath>
 #include <future>
@@ -162,7 +161,7 @@ std::string targets_csv(const Scenario& scenario, const SweepResult& result) {
       std::int64_t met = 0;
       for (std::int64_t r = 0; r < result.runs; ++r) met += result.value(r, owner, date_metric + 1) == 0 ? 1 : 0;
       std::vector<double> dates = ranked_column(result, owner, date_metric, result.runs);
-      std::sort(dates.begin(), dates.end());
+      sort_ascending(dates);
       csv.field(scenario.owners[owner].id).field(targets[t].id);
       csv.number(static_cast<double>(met) / static_cast<double>(result.runs));
       for (const double p : {10.0, 50.0, 90.0}) csv.field(format_date_value(percentile_sorted(dates, p)));
