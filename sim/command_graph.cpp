@@ -1,11 +1,11 @@
 // `poweron graph`: the construction DAG as Graphviz DOT, critical path in red (SPEC 5, 6).
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <sstream>
 #include <string_view>
 
 #include "commands.hpp"
+#include "id_index.hpp"
 #include "poweron/construction_graph.hpp"
 #include "poweron/date.hpp"
 #include "poweron/inputs.hpp"
@@ -51,14 +51,13 @@ std::string construction_dot(const Scenario& scenario) {
     schedule.start.push_back(task.start);
     schedule.finish.push_back(task.finish);
   }
-  std::map<std::string_view, std::size_t> task_index;
-  for (std::size_t i = 0; i < tasks.size(); ++i) task_index.emplace(tasks[i].id, i);
+  const IdIndex task_index(tasks);
 
   // Critical path ends: the tasks phases wait on, else the latest-finishing task (first by id).
   std::vector<std::size_t> ends;
   for (const Site& site : scenario.sites) {
     for (const Phase& phase : site.phases) {
-      if (phase.ready.after) ends.push_back(task_index.at(*phase.ready.after));
+      if (phase.ready.after) ends.push_back(task_index.at(*phase.ready.after, "task", "graph: sites." + site.id));
     }
   }
   if (ends.empty() && !tasks.empty()) {

@@ -22,6 +22,7 @@
 #include "poweron/run_accumulator.hpp"
 #include "poweron/sampling.hpp"
 #include "huge_pages.hpp"
+#include "id_index.hpp"
 
 namespace poweron {
 namespace {
@@ -218,14 +219,12 @@ void prepare_result(const SweepPlan& plan, SweepResult& result) {
   }
 
   if (options.criticality) {
+    const IdIndex tasks(scenario.construction);
     for (const Site& site : scenario.sites) {
       for (const Phase& phase : site.phases) {
         if (!phase.ready.after) continue;
-        const auto task = std::find_if(scenario.construction.begin(), scenario.construction.end(),
-                                       [&](const Task& t) { return t.id == *phase.ready.after; });
-        if (task == scenario.construction.end()) throw InternalError("sweep: unknown task " + *phase.ready.after);
         result.phase_labels.push_back(site.id + "/" + phase.id);
-        result.phase_task.push_back(static_cast<std::size_t>(task - scenario.construction.begin()));
+        result.phase_task.push_back(tasks.at(*phase.ready.after, "task", "sweep: sites." + site.id));
       }
     }
     result.critical_counts.assign(result.phase_task.size() * scenario.construction.size(), 0);
