@@ -32,43 +32,102 @@ HistogramSet::HistogramSet(std::size_t groups, std::size_t days, std::int64_t ma
   if (days < 1) throw std::invalid_argument("HistogramSet: at least one day is needed");
   exact_limit_ = std::int64_t{1} << precision_bits_;
   bins_ = bins_needed(max_value_, precision_bits_);
-  cells_.resize(groups_ * bins_ * days_);  // no page touched yet
-  advise_huge_pages(cells_.data(), cells_.size() * sizeof(Cell));
+  blocks_per_row_ = (bins_ + kBlockBins - 1) / kBlockBins;
+  const std::size_t blocks = groups_ * days_ * blocks_per_row_;
+  if (blocks >= std::numeric_limits<std::uint32_t>::max()) {
+    throw std::invalid_argument("HistogramSet: " + std::to_string(blocks) + " blocks are more than an index holds");
+  }
+  block_id_.assign(blocks, 0);
+  pool_.resize(blocks * kBlockBins);  // no page touched yet
+  advise_huge_pages(pool_.data(), pool_.size() * sizeof(Cell));
 }
 
 int HistogramSet::precision_for_budget(std::size_t series, std::int64_t max_value, std::size_t budget_bytes,
                                        int min_bits) {
   for (int bits = 7; bits > min_bits; --bits) {
-    if (series * bins_needed(max_value < 0 ? 0 : max_value, bits) * sizeof(Cell) <= budget_bytes) return bits;
+    // Every block of the pool and its index entry (see the constructor).
+    const std::size_t blocks = (bins_needed(max_value < 0 ? 0 : max_value, bits) + kBlockBins - 1) / kBlockBins;
+    if (series * blocks * (kBlockBins * sizeof(Cell) + sizeof(std::uint32_t)) <= budget_bytes) return bits;
   }
   return min_bits;
 }
 
-void HistogramSet::merge(const HistogramSet& other, std::size_t first_group, std::size_t end_group) {
+void HistogramSet::merge(const HistogramSet& other) {
   if (other.groups_ != groups_ || other.days_ != days_ || other.bins_ != bins_ ||
       other.precision_bits_ != precision_bits_) {
     throw std::invalid_argument("HistogramSet::merge: sets of different shapes");
   }
-  if (first_group > end_group || end_group > groups_) {
-    throw std::invalid_argument("HistogramSet::merge: groups out of range");
+  for (std::size_t row = 0; row < groups_ * days_; ++row) {
+    for (std::size_t block = 0; block < blocks_per_row_; ++block) {
+      const Cell* from = other.block_cells(row, block);
+      if (from == nullptr) continue;
+      Cell* to = &cell(row, block * kBlockBins);
+      for (std::size_t i = 0; i < kBlockBins; ++i) {
+        to[i].count += from[i].count;
+        to[i].sum += from[i].sum;
+      }
+    }
   }
-  const std::size_t group_cells = bins_ * days_;
-  for (std::size_t i = first_group * group_cells; i < end_group * group_cells; ++i) {
-    cells_[i].count += other.cells_[i].count;
-    cells_[i].sum += other.cells_[i].sum;
+}
+
+std::vector<std::int64_t> HistogramSet::group_integers(std::size_t group) const {
+  std::vector<std::int64_t> out(days_ * bins_ * 2, 0);
+  for (std::size_t d = 0; d < days_; ++d) {
+    for (std::size_t block = 0; block < blocks_per_row_; ++block) {
+      const Cell* cells = block_cells(group * days_ + d, block);
+      if (cells == nullptr) continue;
+      for (std::size_t b = block * kBlockBins; b < std::min(bins_, (block + 1) * kBlockBins); ++b) {
+        out[(d * bins_ + b) * 2] = cells[b % kBlockBins].sum;
+        out[(d * bins_ + b) * 2 + 1] = cells[b % kBlockBins].count;
+      }
+    }
+  }
+  return out;
+}
+
+void HistogramSet::assign_group_integers(std::size_t group, std::span<const std::int64_t> integers) {
+  if (integers.size() != days_ * bins_ * 2) {
+    throw std::invalid_argument("HistogramSet::assign_group_integers: " + std::to_string(integers.size()) +
+                                " integers for a group of " + std::to_string(days_ * bins_ * 2));
+  }
+  for (std::size_t d = 0; d < days_; ++d) {
+    const std::size_t row = group * days_ + d;
+    for (std::size_t block = 0; block < blocks_per_row_; ++block) {
+      const std::size_t first = block * kBlockBins;
+      const std::size_t end = std::min(bins_, first + kBlockBins);
+      const bool any = std::any_of(integers.begin() + static_cast<std::ptrdiff_t>((d * bins_ + first) * 2),
+                                   integers.begin() + static_cast<std::ptrdiff_t>((d * bins_ + end) * 2),
+                                   [](std::int64_t x) { return x != 0; });
+      if (!any && block_cells(row, block) == nullptr) continue;  // stays without memory
+      Cell* cells = &cell(row, first);
+      for (std::size_t b = first; b < end; ++b) {
+        cells[b - first].sum = integers[(d * bins_ + b) * 2];
+        cells[b - first].count = integers[(d * bins_ + b) * 2 + 1];
+      }
+    }
   }
 }
 
 template <typename Visit>
 void HistogramSet::walk_days(std::size_t group, Visit visit) const {
-  std::vector<Cell> day(bins_);
-  const Cell* differences = cells_.data() + group * days_ * bins_;
-  for (std::size_t d = 0; d < days_; ++d, differences += bins_) {
-    for (std::size_t b = 0; b < bins_; ++b) {
-      day[b].count += differences[b].count;
-      day[b].sum += differences[b].sum;
+  // Bins of blocks that no day so far has used hold zero and are skipped; `active` lists the blocks used
+  // so far, ascending.
+  std::vector<Cell> day(blocks_per_row_ * kBlockBins);
+  std::vector<std::size_t> active;
+  for (std::size_t d = 0; d < days_; ++d) {
+    const std::size_t row = group * days_ + d;
+    for (std::size_t block = 0; block < blocks_per_row_; ++block) {
+      const Cell* differences = block_cells(row, block);
+      if (differences == nullptr) continue;
+      const auto at = std::lower_bound(active.begin(), active.end(), block);
+      if (at == active.end() || *at != block) active.insert(at, block);
+      Cell* running = day.data() + block * kBlockBins;
+      for (std::size_t i = 0; i < kBlockBins; ++i) {
+        running[i].count += differences[i].count;
+        running[i].sum += differences[i].sum;
+      }
     }
-    visit(d, std::span<const Cell>(day));
+    visit(d, std::span<const Cell>(day), std::span<const std::size_t>(active));
   }
 }
 
@@ -83,12 +142,14 @@ std::vector<double> HistogramSet::day_statistics(std::size_t group, std::span<co
   };
   std::vector<Wanted> wanted(2 * ps.size());
   std::vector<double> value(2 * ps.size());
-  walk_days(group, [&](std::size_t d, std::span<const Cell> bins) {
+  walk_days(group, [&](std::size_t d, std::span<const Cell> bins, std::span<const std::size_t> active) {
     std::int64_t n = 0;
     std::int64_t total = 0;
-    for (const Cell& bin : bins) {
-      n += bin.count;
-      total += bin.sum;
+    for (const std::size_t block : active) {
+      for (std::size_t b = block * kBlockBins; b < (block + 1) * kBlockBins; ++b) {
+        n += bins[b].count;
+        total += bins[b].sum;
+      }
     }
     if (n == 0) return;
     for (std::size_t i = 0; i < ps.size(); ++i) {
@@ -100,11 +161,13 @@ std::vector<double> HistogramSet::day_statistics(std::size_t group, std::span<co
     std::stable_sort(wanted.begin(), wanted.end(), [](const Wanted& a, const Wanted& b) { return a.rank < b.rank; });
     std::size_t next = 0;
     std::int64_t seen = 0;
-    for (std::size_t b = 0; b < bins.size() && next < wanted.size(); ++b) {
-      if (bins[b].count == 0) continue;
-      seen += bins[b].count;
-      const double bin_mean = static_cast<double>(bins[b].sum) / static_cast<double>(bins[b].count);
-      for (; next < wanted.size() && wanted[next].rank < seen; ++next) value[wanted[next].slot] = bin_mean;
+    for (std::size_t k = 0; k < active.size() && next < wanted.size(); ++k) {
+      for (std::size_t b = active[k] * kBlockBins; b < (active[k] + 1) * kBlockBins && next < wanted.size(); ++b) {
+        if (bins[b].count == 0) continue;
+        seen += bins[b].count;
+        const double bin_mean = static_cast<double>(bins[b].sum) / static_cast<double>(bins[b].count);
+        for (; next < wanted.size() && wanted[next].rank < seen; ++next) value[wanted[next].slot] = bin_mean;
+      }
     }
     for (std::size_t i = 0; i < ps.size(); ++i) {
       const double h = static_cast<double>(n - 1) * ps[i] / 100.0;
@@ -120,8 +183,13 @@ std::vector<double> HistogramSet::day_statistics(std::size_t group, std::span<co
 
 std::uint64_t HistogramSet::count(std::size_t group, std::size_t day) const {
   std::int64_t total = 0;
-  const Cell* base = cells_.data() + group * days_ * bins_;
-  for (std::size_t i = 0; i < (day + 1) * bins_; ++i) total += base[i].count;
+  for (std::size_t d = 0; d <= day; ++d) {
+    for (std::size_t block = 0; block < blocks_per_row_; ++block) {
+      const Cell* cells = block_cells(group * days_ + d, block);
+      if (cells == nullptr) continue;
+      for (std::size_t i = 0; i < kBlockBins; ++i) total += cells[i].count;
+    }
+  }
   return static_cast<std::uint64_t>(total);
 }
 

@@ -65,8 +65,12 @@ void gather_sweep(SweepResult& result, MPI_Comm comm) {
     }
   }
   if (result.bands) {
-    const std::span<std::int64_t> cells = result.bands->integers();
-    sum_to_root(cells.data(), cells.size(), rank, comm);
+    // A group at a time, as dense arrays: each rank's set holds only the blocks it used.
+    for (std::size_t group = 0; group < result.bands->groups(); ++group) {
+      std::vector<std::int64_t> cells = result.bands->group_integers(group);
+      sum_to_root(cells.data(), cells.size(), rank, comm);
+      if (rank == 0) result.bands->assign_group_integers(group, cells);
+    }
   }
   sum_to_root(result.critical_counts.data(), result.critical_counts.size(), rank, comm);
 }

@@ -29,14 +29,6 @@ namespace {
 
 constexpr std::int64_t kChunk = 32;  // replications per work item
 
-/// A run of equal days of one band group, ready to be counted.
-struct ClosedRun {
-  std::size_t group;
-  std::size_t first_day;
-  std::size_t end_day;
-  std::int64_t value;
-};
-
 /// What every worker shares, built once.
 struct SweepPlan {
   const Scenario& scenario;
@@ -57,7 +49,9 @@ struct SweepPlan {
 /// replication it runs so that a replication allocates (almost) nothing in steady state.
 struct alignas(128) WorkerState {  // aligned: workers write their own state only, never a shared cache line
   std::vector<std::int64_t> critical_counts;
-  std::vector<ClosedRun> closed_runs;  ///< band runs of the replications since the last count
+  /// The worker's band histograms (none without bands). Sparse (HistogramSet), so a set per worker costs
+  /// only the blocks it uses, and counting needs no lock and shares no cache line with another worker.
+  std::optional<HistogramSet> bands;
   // Scratch.
   std::optional<KeyedSampler> sampler;  ///< reseeded per replication; keeps its seed-free caches
   std::optional<RunAccumulator> accumulator;  ///< the replication's metrics and daily counts
@@ -68,62 +62,37 @@ struct alignas(128) WorkerState {  // aligned: workers write their own state onl
   ConstructionGraph::Schedule schedule;
 };
 
-/// The band histograms, one set for every worker: the set is far larger than the caches and its pages
-/// cost a fault each when first written, so one set touched once beats one per worker plus a merge.
-/// Workers count their runs into it a chunk of replications at a time, under the mutex.
-struct SharedBands {
-  std::shared_ptr<HistogramSet> set;
-  std::mutex mutex;
-};
-
-/// Appends one replication's daily band series to the worker's runs, a run of equal days at a time:
-/// each series' day-end counts are the running sums of its day increments (all SKUs; site states count
-/// for the site's owner, and `all`, the last row, sums the owners).
-void close_band_runs(const SweepPlan& plan, WorkerState& state) {
+/// Counts one replication's daily band series into the worker's histograms, a run of equal days at a
+/// time: each series' day-end counts are the running sums of its day increments (all SKUs; site states
+/// count for the site's owner, and `all`, the last row, sums the owners).
+void count_band_runs(const SweepPlan& plan, WorkerState& state) {
   const std::size_t owners = plan.scenario.owners.size();
   const RunAccumulator& accumulator = *state.accumulator;
   const std::size_t days = accumulator.days();
   std::vector<std::int64_t>& all_values = state.all_day_values;  // the owners' increments, summed
-  std::vector<ClosedRun>& closed = state.closed_runs;
-  auto close_runs = [&](std::size_t group, std::span<const std::int64_t> increments) {
+  HistogramSet& bands = *state.bands;
+  auto count_runs = [&](std::size_t group, std::span<const std::int64_t> increments) {
     std::int64_t value = 0;
     std::int64_t run_value = 0;
     std::size_t run_start = 0;
     for (std::size_t d = 0; d < days; ++d) {
       value += increments[d];
       if (value == run_value) continue;
-      if (d > run_start) closed.push_back({group, run_start, d, run_value});
+      if (d > run_start) bands.add_run(group, run_start, d, run_value);
       run_value = value;
       run_start = d;
     }
-    closed.push_back({group, run_start, days, run_value});
+    bands.add_run(group, run_start, days, run_value);
   };
   for (std::size_t k = 0; k < kBandStateCount; ++k) {
     all_values.assign(days, 0);
     for (std::size_t owner = 0; owner < owners; ++owner) {
       const std::span<const std::int64_t> deltas = accumulator.day_deltas(owner, k);
       for (std::size_t d = 0; d < days; ++d) all_values[d] += deltas[d];
-      close_runs(owner * kBandStateCount + k, deltas);
+      count_runs(owner * kBandStateCount + k, deltas);
     }
-    close_runs(owners * kBandStateCount + k, all_values);
+    count_runs(owners * kBandStateCount + k, all_values);
   }
-}
-
-/// Counts the worker's closed runs into the shared histograms and forgets them.
-void count_band_runs(SharedBands& shared, std::vector<ClosedRun>& closed) {
-  std::lock_guard<std::mutex> lock(shared.mutex);
-  // The histogram cells are scattered over a set far larger than the caches: count each run with the
-  // memory of a run a few places ahead already on its way.
-  constexpr std::size_t kPrefetchAhead = 8;
-  HistogramSet& bands = *shared.set;
-  for (std::size_t i = 0; i < closed.size(); ++i) {
-    if (i + kPrefetchAhead < closed.size()) {
-      const ClosedRun& ahead = closed[i + kPrefetchAhead];
-      bands.prefetch_run(ahead.group, ahead.first_day, ahead.end_day, ahead.value);
-    }
-    bands.add_run(closed[i].group, closed[i].first_day, closed[i].end_day, closed[i].value);
-  }
-  closed.clear();
 }
 
 void run_replication(const SweepPlan& plan, SweepResult& result, WorkerState& state, std::int64_t r) {
@@ -163,7 +132,7 @@ void run_replication(const SweepPlan& plan, SweepResult& result, WorkerState& st
     }
   }
 
-  if (plan.options.bands) close_band_runs(plan, state);
+  if (state.bands) count_band_runs(plan, state);
 
   if (!state.critical_counts.empty()) {
     ConstructionGraph::Schedule& schedule = state.schedule;
@@ -267,13 +236,14 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
     plan.band_bits = HistogramSet::precision_for_budget(band_series, plan.band_max, options.band_budget_bytes);
   }
 
-  SharedBands bands;
-  if (options.bands) {
-    bands.set = std::make_shared<HistogramSet>(plan.rows * kBandStateCount, static_cast<std::size_t>(plan.days),
-                                               plan.band_max, plan.band_bits);
-  }
   std::vector<WorkerState> states(static_cast<std::size_t>(threads));
-  for (WorkerState& state : states) state.critical_counts.assign(result.critical_counts.size(), 0);
+  for (WorkerState& state : states) {
+    state.critical_counts.assign(result.critical_counts.size(), 0);
+    if (options.bands) {
+      state.bands.emplace(plan.rows * kBandStateCount, static_cast<std::size_t>(plan.days), plan.band_max,
+                          plan.band_bits);
+    }
+  }
 
   std::atomic<std::int64_t> next{first_run};
   std::atomic<std::int64_t> done{0};
@@ -287,7 +257,6 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
         if (first >= end_run) break;
         const std::int64_t last = std::min(end_run, first + kChunk);
         for (std::int64_t r = first; r < last; ++r) run_replication(plan, result, state, r);
-        if (options.bands) count_band_runs(bands, state.closed_runs);
         const std::int64_t finished = done.fetch_add(last - first) + (last - first);
         if (options.progress) {
           std::lock_guard<std::mutex> lock(progress_mutex);
@@ -306,14 +275,14 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
   for (std::thread& thread : pool) thread.join();
   if (failure) std::rethrow_exception(failure);
 
-  // Integer sums: neither the merge order nor the order the workers counted their runs in the shared
-  // bands can change the result.
+  // Integer sums: the merge order cannot change the result.
   for (std::size_t t = 1; t < states.size(); ++t) {
     for (std::size_t i = 0; i < result.critical_counts.size(); ++i) {
       states[0].critical_counts[i] += states[t].critical_counts[i];
     }
+    if (options.bands) states[0].bands->merge(*states[t].bands);
   }
-  result.bands = std::move(bands.set);
+  if (options.bands) result.bands = std::make_shared<HistogramSet>(std::move(*states[0].bands));
   result.critical_counts = std::move(states[0].critical_counts);
   return result;
 }

@@ -151,5 +151,53 @@ TEST(HistogramSet, DayStatisticsEqualSingleSeriesQueriesForUnsortedPercentiles) 
   }
 }
 
+TEST(HistogramSet, MemoryGrowsOnlyWithTheBlocksInUse) {
+  HistogramSet set(2, 100, 1'000'000, 7);
+  EXPECT_EQ(set.blocks_in_use(), 0u);
+  set.add_run(0, 10, 20, 5000);  // a block on day 10 and one on day 20
+  EXPECT_EQ(set.blocks_in_use(), 2u);
+  set.add_run(0, 10, 20, 5001);  // same bins' blocks
+  EXPECT_EQ(set.blocks_in_use(), 2u);
+  set.add_run(0, 10, 100, 900'000);  // another block of day 10; a run to the end has no end cell
+  EXPECT_EQ(set.blocks_in_use(), 3u);
+  set.add_run(1, 10, 20, 5000);  // the other group has blocks of its own
+  EXPECT_EQ(set.blocks_in_use(), 5u);
+  EXPECT_EQ(set.count(0, 15), 3u);
+  EXPECT_EQ(set.count(0, 25), 1u);
+  EXPECT_DOUBLE_EQ(set.percentile(0, 50, 50), 900'000);  // a bin of one distinct value reads exactly
+}
+
+TEST(HistogramSet, GroupIntegersSummedAndAssignedEqualMerge) {
+  HistogramSet a(3, 20, 100'000, 6), b(3, 20, 100'000, 6);
+  std::uint64_t x = 7;
+  for (int i = 0; i < 500; ++i) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    const auto group = static_cast<std::size_t>((x >> 20) % 3);
+    const auto first = static_cast<std::size_t>((x >> 30) % 20);
+    const auto end = first + static_cast<std::size_t>((x >> 40) % (21 - first));
+    (i % 2 == 0 ? a : b).add_run(group, first, end, static_cast<std::int64_t>((x >> 45) % 100'000));
+  }
+  HistogramSet merged = a;
+  merged.merge(b);
+  HistogramSet assigned(3, 20, 100'000, 6);
+  for (std::size_t group = 0; group < 3; ++group) {
+    std::vector<std::int64_t> sum = a.group_integers(group);
+    const std::vector<std::int64_t> other = b.group_integers(group);
+    ASSERT_EQ(sum.size(), other.size());
+    for (std::size_t k = 0; k < sum.size(); ++k) sum[k] += other[k];
+    assigned.assign_group_integers(group, sum);
+    EXPECT_EQ(assigned.group_integers(group), merged.group_integers(group));
+  }
+  const double ps[] = {10, 50, 90};
+  for (std::size_t group = 0; group < 3; ++group) {
+    EXPECT_EQ(assigned.day_statistics(group, ps), merged.day_statistics(group, ps));
+    for (std::size_t day = 0; day < 20; ++day) {
+      EXPECT_EQ(merged.count(group, day), a.count(group, day) + b.count(group, day)) << group << ' ' << day;
+    }
+  }
+  const std::vector<std::int64_t> wrong(7, 0);
+  EXPECT_THROW(assigned.assign_group_integers(0, wrong), std::invalid_argument);
+}
+
 }  // namespace
 }  // namespace poweron

@@ -91,9 +91,12 @@ void merge_part(SweepResult& whole, SweepResult& part, ReplicationRange range) {
           part.input_values[i * static_cast<std::size_t>(kept) + static_cast<std::size_t>(r)];
     }
   }
-  const std::span<std::int64_t> into = whole.bands->integers();
-  const std::span<std::int64_t> from = part.bands->integers();
-  for (std::size_t k = 0; k < into.size(); ++k) into[k] += from[k];
+  for (std::size_t group = 0; group < whole.bands->groups(); ++group) {
+    std::vector<std::int64_t> into = whole.bands->group_integers(group);
+    const std::vector<std::int64_t> from = part.bands->group_integers(group);
+    for (std::size_t k = 0; k < into.size(); ++k) into[k] += from[k];
+    whole.bands->assign_group_integers(group, into);
+  }
   for (std::size_t k = 0; k < whole.critical_counts.size(); ++k) whole.critical_counts[k] += part.critical_counts[k];
 }
 

@@ -6,19 +6,26 @@
 // edge. Each bin also keeps the sum of its values, and a percentile reads a bin as the mean of the values
 // in it: exact whenever a bin holds one distinct value (the common case of a count that is the same in
 // many replications), and always within a relative 2^-k of the exact percentile. k ("precision bits") is
-// chosen by the caller to fit a memory budget; memory is groups x days x bins(max_value) x 16 bytes and
-// does not grow with the number of replications.
+// chosen by the caller to fit a memory budget; memory is at most groups x days x bins(max_value) x 16
+// bytes (and an index of 1/128 of that) and does not grow with the number of replications.
 //
 // A replication's series is piecewise constant over the days, so it is counted a run of days at a time
 // (add_run): the histograms store, per group and bin, differences along the days (+1 where a run starts,
 // -1 after it ends), which makes counting a run two updates however long it is; the statistics sum the
-// differences back, day after day. Days are the outer index and bins the inner one: where one run of a
-// series ends the next begins, usually with a value in a nearby bin, so the two updates of that day
-// share a cache line; and the statistics read the memory in order.
+// differences back, day after day.
+//
+// Storage is sparse: a (group, day) row of bins is cut into blocks of kBlockBins bins, and a block gets
+// memory only when a run first starts or ends in it. The values of one day cluster in a few nearby bins
+// (a tenth or less of a row in a sweep of the shipped scenario), so the cells in use are a small, dense
+// pool instead of a set much larger than the caches: counting a run touches two cache lines of the pool
+// and one index entry, and the memory actually written (first-touch faults, the kernel's zeroing) is the
+// blocks in use. The pool is reserved at the size of every block and untouched until used, so memory is
+// bounded by groups x days x bins(max_value) x 16 bytes whatever the number of replications.
 //
 // Counting is order-independent (integer additions), so sets filled by any number of threads and merged
-// in any order give identical percentiles: a sweep's bands do not depend on --threads.
-// Thread-safety: one writer per set; merge() after the writers are done.
+// in any order give identical percentiles: a sweep's bands do not depend on --threads (the pool's block
+// order may differ; nothing reads it but through the index).
+// Thread-safety: one writer per set (a writer also allocates blocks); merge() after the writers are done.
 #pragma once
 
 #include <cstddef>
@@ -64,10 +71,12 @@ struct UntouchedZeroAllocator {
 
 class HistogramSet {
  public:
+  /// Bins per block of storage (see the file comment).
+  static constexpr std::size_t kBlockBins = 32;
+
   /// `groups` x `days` histograms over values 0..max_value with `precision_bits` k in [1, 16]
-  /// (std::invalid_argument otherwise, or for days < 1). The memory is advised into huge pages and left
-  /// untouched: each page costs its fault (and the kernel's zeroing) where it is first written, so that
-  /// threads filling one set share that cost.
+  /// (std::invalid_argument otherwise, or for days < 1). The pool is advised into huge pages and left
+  /// untouched: only the blocks in use cost memory.
   HistogramSet(std::size_t groups, std::size_t days, std::int64_t max_value, int precision_bits);
 
   /// The largest k in [min_bits, 7] whose memory for `series` (groups x days) histograms fits
@@ -80,33 +89,29 @@ class HistogramSet {
   void add_run(std::size_t group, std::size_t first_day, std::size_t end_day, std::int64_t value) {
     if (first_day >= end_day) return;
     const std::int64_t v = clamp(value);
-    Cell* column = cells_.data() + group * days_ * bins_ + bin_of(v);
-    ++column[first_day * bins_].count;
-    column[first_day * bins_].sum += v;
+    const std::size_t bin = bin_of(v);
+    Cell& start = cell(group * days_ + first_day, bin);
+    ++start.count;
+    start.sum += v;
     if (end_day < days_) {
-      --column[end_day * bins_].count;
-      column[end_day * bins_].sum -= v;
+      Cell& end = cell(group * days_ + end_day, bin);
+      --end.count;
+      end.sum -= v;
     }
-  }
-  /// Starts fetching the memory add_run(group, first_day, end_day, value) will update: the cells of a
-  /// large set are cache misses, and a caller with many runs to count hides them by prefetching a few
-  /// runs ahead. No effect on the contents.
-  void prefetch_run(std::size_t group, std::size_t first_day, std::size_t end_day, std::int64_t value) const {
-    const Cell* column = cells_.data() + group * days_ * bins_ + bin_of(clamp(value));
-    __builtin_prefetch(column + first_day * bins_, 1);
-    if (end_day < days_) __builtin_prefetch(column + end_day * bins_, 1);
   }
   /// Counts `value` for day `day` of `group`.
   void add(std::size_t group, std::size_t day, std::int64_t value) { add_run(group, day, day + 1, value); }
   /// Adds another set of the same shape (std::invalid_argument otherwise).
-  void merge(const HistogramSet& other) { merge(other, 0, groups_); }
-  /// As merge(), for groups [first_group, end_group) only, so that threads can merge disjoint parts.
-  void merge(const HistogramSet& other, std::size_t first_group, std::size_t end_group);
-  /// The stored counts as one array of integers, for sets in other processes: adding two sets' arrays
-  /// element by element is merge() (sets of the same shape).
-  std::span<std::int64_t> integers() {
-    return {reinterpret_cast<std::int64_t*>(cells_.data()), cells_.size() * 2};
-  }
+  void merge(const HistogramSet& other);
+  /// The stored differences of `group` as one dense array of integers, [(day * bins + bin) * 2 + (0: sum,
+  /// 1: count)], for sets in other processes: adding two sets' arrays element by element and assigning
+  /// the sum back (assign_group_integers) is merge(), group by group.
+  std::vector<std::int64_t> group_integers(std::size_t group) const;
+  /// Replaces the contents of `group` with a dense array as group_integers() gives (std::invalid_argument
+  /// for an array of another size).
+  void assign_group_integers(std::size_t group, std::span<const std::int64_t> integers);
+  /// Blocks of bins in use (each kBlockBins cells of 16 bytes): the memory the set has written.
+  std::size_t blocks_in_use() const { return blocks_in_use_; }
 
   /// For every day of `group`: the percentiles `ps` (each in [0, 100]) by linear interpolation between
   /// closest ranks (R type 7), each order statistic read as the mean of the values in its bin, then the
@@ -139,20 +144,39 @@ class HistogramSet {
  private:
   std::int64_t clamp(std::int64_t value) const { return value < 0 ? 0 : (value > max_value_ ? max_value_ : value); }
 
+  /// Differences along the days of a bin's count and of the sum of its values (see the file comment).
+  struct Cell {
+    std::int64_t sum = 0;
+    std::int64_t count = 0;
+  };
+  // group_integers() lays the cells out as their two fields.
+  static_assert(sizeof(Cell) == 2 * sizeof(std::int64_t) && std::is_standard_layout_v<Cell>);
+
+  /// The cell of `bin` in `row` (group * days + day), giving its block memory if it has none yet.
+  Cell& cell(std::size_t row, std::size_t bin) {
+    std::uint32_t& id = block_id_[row * blocks_per_row_ + bin / kBlockBins];
+    if (id == 0) id = static_cast<std::uint32_t>(++blocks_in_use_);  // the pool holds every block: never full
+    return pool_[(id - 1) * kBlockBins + bin % kBlockBins];
+  }
+  /// The cells of block `block` of `row`, or null if it has none.
+  const Cell* block_cells(std::size_t row, std::size_t block) const {
+    const std::uint32_t id = block_id_[row * blocks_per_row_ + block];
+    return id == 0 ? nullptr : pool_.data() + (id - 1) * kBlockBins;
+  }
+
   std::size_t groups_ = 0;
   std::size_t days_ = 0;
   std::size_t bins_ = 0;
   std::int64_t max_value_ = 0;
   int precision_bits_ = 0;
   std::int64_t exact_limit_ = 0;  ///< 2^k
-  /// Differences along the days of a bin's count and of the sum of its values (see the file comment).
-  struct Cell {
-    std::int64_t sum = 0;
-    std::int64_t count = 0;
-  };
-  // integers() views the cells as an array of their two fields.
-  static_assert(sizeof(Cell) == 2 * sizeof(std::int64_t) && std::is_standard_layout_v<Cell>);
-  std::vector<Cell, detail::UntouchedZeroAllocator<Cell>> cells_;  ///< [(group * days + day) * bins + bin]
+  std::size_t blocks_per_row_ = 0;  ///< ceil(bins / kBlockBins)
+  std::size_t blocks_in_use_ = 0;
+  /// [(group * days + day) * blocks_per_row + block]: 1 + the block's place in the pool, 0 for none.
+  std::vector<std::uint32_t> block_id_;
+  /// Blocks in the order they were first used, kBlockBins cells each; sized for every block, untouched
+  /// beyond the blocks in use.
+  std::vector<Cell, detail::UntouchedZeroAllocator<Cell>> pool_;
 
   /// For every day of `group` in order: visit(day, histogram), the day's bins (count and sum of values,
   /// the running sums of the stored differences). Defined in count_histogram.cpp, its only user.
