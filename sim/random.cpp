@@ -135,12 +135,69 @@ double binomial_zero_mass(std::int64_t n, double p) {
   return detmath::exp(static_cast<double>(n) * detmath::log1p(-p));
 }
 
-void extend_pmf(std::int64_t n, double p, std::vector<double>& pmf) {
-  // The same doubles as binomial_inversion's uncached walk: f *= a / x - s.
+std::int64_t binomial_inversion_walk(std::int64_t n, double p, double zero_mass, double u) {
   const double s = p / (1 - p);
   const double a = (static_cast<double>(n) + 1) * s;
-  const auto x = static_cast<double>(pmf.size());
-  pmf.push_back(pmf.back() * (a / x - s));
+  double f = zero_mass;
+  std::int64_t x = 0;
+  while (u > f && x < n) {
+    u -= f;
+    ++x;
+    f *= a / static_cast<double>(x) - s;
+  }
+  return x;
+}
+
+BinomialInversion::BinomialInversion(std::int64_t n, double p, double zero_mass) : n_(n), p_(p), pmf_{zero_mass} {
+  while (!complete_ && below_.size() < kFast) extend();
+  for (std::size_t k = 0; k < kFast; ++k) fast_[k] = k < below_.size() ? below_[k] : 1.0;
+}
+
+void BinomialInversion::extend() {
+  const std::size_t x = below_.size();
+  if (static_cast<std::int64_t>(x) == n_) {  // the walk stops at n
+    complete_ = true;
+    return;
+  }
+  // The walk's masses: f(x) = f(x-1) (a / x - s), the same doubles as binomial_inversion_walk's.
+  const double s = p_ / (1 - p_);
+  const double a = (static_cast<double>(n_) + 1) * s;
+  while (pmf_.size() <= x) pmf_.push_back(pmf_.back() * (a / static_cast<double>(pmf_.size()) - s));
+  // Passing step x from the uniform k / 2^53, monotone in k.
+  auto passes = [&](std::uint64_t k) {
+    double u = static_cast<double>(k) * 0x1.0p-53;
+    for (std::size_t i = 0; i < x; ++i) u -= pmf_[i];
+    return u > pmf_[x];
+  };
+  constexpr std::uint64_t kLargest = (std::uint64_t{1} << 53) - 1;  // uniform01's range: 1 .. 2^53 - 1
+  double threshold = 0;  // every uniform passes
+  if (!passes(kLargest)) {
+    threshold = 1.0;  // none does
+  } else if (!passes(1)) {
+    std::uint64_t fails = 1;  // invariant: !passes(fails), passes(succeeds)
+    std::uint64_t succeeds = kLargest;
+    while (succeeds - fails > 1) {
+      const std::uint64_t middle = fails + (succeeds - fails) / 2;
+      (passes(middle) ? succeeds : fails) = middle;
+    }
+    threshold = static_cast<double>(fails) * 0x1.0p-53;
+  }
+  below_.push_back(below_.empty() ? threshold : std::max(below_.back(), threshold));
+  if (below_.back() >= 1.0) complete_ = true;
+}
+
+std::int64_t BinomialInversion::variate_beyond_fast(double u) {
+  std::size_t x = kFast;  // u passed the first kFast steps
+  for (;;) {
+    if (x == below_.size()) {
+      if (complete_) break;
+      extend();
+      continue;
+    }
+    if (!(u > below_[x])) break;
+    ++x;
+  }
+  return static_cast<std::int64_t>(x);
 }
 
 std::int64_t RandomStream::binomial(std::int64_t n, double p) {

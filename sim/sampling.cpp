@@ -215,7 +215,8 @@ std::int64_t KeyedSampler::binomial(std::int64_t n, double p, std::string_view a
   return binomial_by_hash(n, p, fnv1a64(address));
 }
 
-KeyedSampler::Inversion* KeyedSampler::inversion_for(std::int64_t n, double p) {
+BinomialInversion* KeyedSampler::inversion_for(std::int64_t n, double p) {
+  if (n == last_n_ && p == last_p_) return last_inversion_;
   constexpr std::int64_t kCachedN = 4096;  // a chunk is one crew-day of chips: usually a few hundred
   constexpr std::size_t kCachedRates = 16;
   if (!(p > 0 && p <= 0.5) || n <= 0 || n >= kCachedN || static_cast<double>(n) * p >= 10) return nullptr;
@@ -223,12 +224,15 @@ KeyedSampler::Inversion* KeyedSampler::inversion_for(std::int64_t n, double p) {
       std::find_if(inversions_.begin(), inversions_.end(), [p](const InversionsOfRate& z) { return z.p == p; });
   if (of_rate == inversions_.end()) {
     if (inversions_.size() == kCachedRates) return nullptr;
-    inversions_.push_back({p, std::vector<Inversion>(static_cast<std::size_t>(kCachedN))});
+    inversions_.push_back({p, std::vector<std::unique_ptr<BinomialInversion>>(static_cast<std::size_t>(kCachedN))});
     of_rate = inversions_.end() - 1;
   }
-  Inversion& inversion = of_rate->by_n[static_cast<std::size_t>(n)];
-  if (std::isnan(inversion.zero_mass)) inversion.zero_mass = binomial_zero_mass(n, p);
-  return &inversion;
+  std::unique_ptr<BinomialInversion>& table = of_rate->by_n[static_cast<std::size_t>(n)];
+  if (!table) table = std::make_unique<BinomialInversion>(n, p, binomial_zero_mass(n, p));
+  last_inversion_ = table.get();
+  last_n_ = n;
+  last_p_ = p;
+  return table.get();
 }
 
 std::int64_t KeyedSampler::binomial_by_hash(std::int64_t n, double p, std::uint64_t address_hash) {
@@ -238,10 +242,8 @@ std::int64_t KeyedSampler::binomial_by_hash(std::int64_t n, double p, std::uint6
 std::int64_t KeyedSampler::binomial_sum_by_hash(std::int64_t n, double p,
                                                 std::span<const std::uint64_t> address_hashes) {
   std::int64_t sum = 0;
-  if (Inversion* inversion = inversion_for(n, p)) {
-    for (const std::uint64_t hash : address_hashes) {
-      sum += RandomStream(key_for_hash(hash)).binomial_inversion(n, p, inversion->zero_mass, &inversion->pmf);
-    }
+  if (BinomialInversion* inversion = inversion_for(n, p)) {
+    for (const std::uint64_t hash : address_hashes) sum += inversion->variate(RandomStream(key_for_hash(hash)).uniform01());
   } else {
     for (const std::uint64_t hash : address_hashes) sum += RandomStream(key_for_hash(hash)).binomial(n, p);
   }

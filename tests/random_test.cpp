@@ -256,31 +256,47 @@ TEST(BinomialTest, InversionWithAGivenZeroMassEqualsTheFullDraw) {
   EXPECT_DOUBLE_EQ(binomial_zero_mass(3, 0.5), 0.125);
 }
 
-TEST(BinomialTest, InversionWithACachedPmfEqualsTheUncachedDraw) {
-  // One cache per (n, p), shared by many draws that each extend it as far as they walk: every variate is
-  // the same as without the cache, and the cache holds exactly the masses the uncached walk computes:
-  // f(0) = (1 - p)^n, f(x) = f(x - 1) ((n+1)/x - 1) p/q.
-  for (const double p : {0.015, 0.2}) {
-    for (const std::int64_t n : {3, 40}) {
-      std::vector<double> pmf;
+TEST(BinomialTest, InversionTableEqualsTheWalkForEveryUniformTried) {
+  // The table's lookup must give the walk's variate for every uniform, including those next to the step
+  // edges (near the cumulative masses, where rounding decides), and deep tails (beyond its fast part).
+  for (const double p : {1e-6, 0.001, 0.015, 0.2, 0.5}) {
+    for (const std::int64_t n : {1, 2, 3, 19, 40, 128, 192, 4000}) {
+      if (static_cast<double>(n) * p >= 10) continue;
       const double mass = binomial_zero_mass(n, p);
+      BinomialInversion table(n, p, mass);
+      RandomStream stream(stream_key(static_cast<std::uint64_t>(n), "table"));
       std::int64_t largest = 0;
-      for (std::uint64_t key = 1; key <= 400; ++key) {
-        RandomStream a(key);
-        RandomStream b(key);
-        const std::int64_t cached = a.binomial_inversion(n, p, mass, &pmf);
-        ASSERT_EQ(cached, b.binomial_inversion(n, p, mass)) << n << ' ' << p << ' ' << key;
-        largest = std::max(largest, cached);
+      for (int i = 0; i < 20'000; ++i) {
+        const double u = stream.uniform01();
+        const std::int64_t walked = binomial_inversion_walk(n, p, mass, u);
+        ASSERT_EQ(table.variate(u), walked) << n << ' ' << p << ' ' << u;
+        largest = std::max(largest, walked);
       }
-      ASSERT_EQ(static_cast<std::int64_t>(pmf.size()), largest + 1);
-      const double s = p / (1 - p);
+      // Uniforms within 64 steps of 2^-53 of each cumulative mass, the smallest and the largest uniform.
+      std::vector<double> edges = {0x1.0p-53, 1 - 0x1.0p-53};
+      double cumulative = 0;
       double f = mass;
-      for (std::size_t x = 0; x < pmf.size(); ++x) {
-        if (x > 0) f *= (static_cast<double>(n) + 1) * s / static_cast<double>(x) - s;
-        EXPECT_EQ(pmf[x], f) << x;
+      const double s = p / (1 - p);
+      for (std::int64_t x = 0; x < std::min<std::int64_t>(n, 40); ++x) {
+        cumulative += f;
+        f *= (static_cast<double>(n) + 1) * s / static_cast<double>(x + 1) - s;
+        for (int j = -64; j <= 64; ++j) edges.push_back(cumulative + j * 0x1.0p-53);
+      }
+      for (const double edge : edges) {
+        const double u = std::ldexp(std::round(std::ldexp(edge, 53)), -53);  // a uniform01 value
+        if (!(u > 0 && u < 1)) continue;
+        ASSERT_EQ(table.variate(u), binomial_inversion_walk(n, p, mass, u)) << n << ' ' << p << ' ' << u;
+      }
+      if (p == 0.5 && n == 19) {
+        EXPECT_GE(largest, 14) << "the draws reach beyond the table's fast part";
       }
     }
   }
+  // The walk behind a stream's draw is binomial_inversion's.
+  RandomStream a(5);
+  RandomStream b(5);
+  EXPECT_EQ(a.binomial_inversion(40, 0.2, binomial_zero_mass(40, 0.2)),
+            binomial_inversion_walk(40, 0.2, binomial_zero_mass(40, 0.2), b.uniform01()));
 }
 
 TEST(BinomialTest, EdgeCasesAndBadInput) {

@@ -52,9 +52,8 @@ inline std::uint64_t fnv1a64_continue(std::uint64_t hash, std::string_view text)
 /// mix64(fnv1a64(address) ^ mix64(seed + gamma)). Distinct addresses give unrelated streams.
 std::uint64_t stream_key(std::uint64_t seed, std::string_view address);
 
-/// Appends f(x) = f(x-1) ((n+1)/x - 1) p/q for x = pmf.size() to binomial_inversion's cache (out of
-/// line: a cache grows a few times, then serves every draw).
-void extend_pmf(std::int64_t n, double p, std::vector<double>& pmf);
+/// RandomStream::binomial_inversion's walk from the uniform u (the reference BinomialInversion matches).
+std::int64_t binomial_inversion_walk(std::int64_t n, double p, double zero_mass, double u);
 
 /// A SplitMix64 generator started at a stream key. Cheap to construct (one integer), no allocation.
 /// Period 2^64; streams of distinct keys are disjoint for all practical draw counts.
@@ -92,32 +91,9 @@ class RandomStream {
   /// binomial's inversion branch with its starting mass (1 - p)^n given, so that a caller drawing many
   /// variates with the same (n, p) computes it once: equals binomial(n, p) exactly when
   /// REQUIRES: 0 < p <= 1/2, n p < 10 and zero_mass == binomial_zero_mass(n, p).
-  /// `pmf`, if given, caches the masses f(0), f(1), ... of this (n, p) as the walk computes them (f(0) =
-  /// zero_mass, f(x) = f(x-1) ((n+1)/x - 1) p/q), filled as far as a draw needs: a caller drawing many
-  /// variates of one (n, p) then pays a subtraction and a comparison per step. The variate is the same
-  /// with or without it (the same doubles, computed once instead of every time). Inline: burn-in draws
-  /// make one per chunk.
-  std::int64_t binomial_inversion(std::int64_t n, double p, double zero_mass, std::vector<double>* pmf = nullptr) {
-    double u = uniform01();
-    std::int64_t x = 0;
-    if (pmf == nullptr) {
-      const double s = p / (1 - p);
-      const double a = (static_cast<double>(n) + 1) * s;
-      double f = zero_mass;
-      while (u > f && x < n) {
-        u -= f;
-        ++x;
-        f *= a / static_cast<double>(x) - s;
-      }
-      return x;
-    }
-    if (pmf->empty()) pmf->push_back(zero_mass);
-    while (u > (*pmf)[static_cast<std::size_t>(x)] && x < n) {
-      u -= (*pmf)[static_cast<std::size_t>(x)];
-      ++x;
-      if (static_cast<std::size_t>(x) == pmf->size()) extend_pmf(n, p, *pmf);
-    }
-    return x;
+  /// The walk from x = 0: while u > f(x) and x < n, u -= f(x) and f(x + 1) = f(x) ((n+1)/(x+1) - 1) p/q.
+  std::int64_t binomial_inversion(std::int64_t n, double p, double zero_mass) {
+    return binomial_inversion_walk(n, p, zero_mass, uniform01());
   }
 
  private:
@@ -126,6 +102,43 @@ class RandomStream {
 
 /// (1 - p)^n as binomial's inversion computes it: detmath::exp(n * detmath::log1p(-p)).
 double binomial_zero_mass(std::int64_t n, double p);
+
+
+/// binomial_inversion for one (n, p) as a lookup, for a caller drawing many variates of it: variate(u)
+/// equals binomial_inversion_walk(n, p, zero_mass, u) exactly, for every uniform u = k / 2^53.
+///
+/// Why a lookup can: the walk passes step x when its remainder u - f(0) - ... - f(x-1), rounded after
+/// each subtraction, exceeds f(x). Rounded subtraction is monotone, so passing step x is monotone in u:
+/// it holds exactly for u above a threshold, the largest uniform that fails it (found by bisection over
+/// the 2^53 uniforms). The walk's result is then the number of running maxima of those thresholds that u
+/// exceeds. Thresholds are computed once, as far as draws reach (a handful at the rates of burn-in); a
+/// draw compares u with the first kFast of them without a branch to mispredict, where the walk's exit
+/// was one per draw.
+class BinomialInversion {
+ public:
+  /// REQUIRES: the preconditions of RandomStream::binomial_inversion.
+  BinomialInversion(std::int64_t n, double p, double zero_mass);
+
+  std::int64_t variate(double u) {
+    std::int64_t x = 0;
+    for (std::size_t k = 0; k < kFast; ++k) x += u > fast_[k] ? 1 : 0;
+    if (x < static_cast<std::int64_t>(kFast)) [[likely]] return x;
+    return variate_beyond_fast(u);
+  }
+
+ private:
+  static constexpr std::size_t kFast = 8;
+  /// Appends the next running-maximum threshold, or marks the table complete (x = n, or no uniform passes).
+  void extend();
+  std::int64_t variate_beyond_fast(double u);
+
+  std::int64_t n_;
+  double p_;
+  std::vector<double> pmf_;    ///< f(0), f(1), ...: the walk's doubles
+  std::vector<double> below_;  ///< running maxima of the thresholds: the walk passes step x iff u > below_[x]
+  bool complete_ = false;      ///< below_ holds every step a uniform can pass
+  double fast_[kFast];         ///< below_'s first kFast, padded with 1 (above every uniform)
+};
 
 /// Deterministic elementary and special functions (see the file comment). Accuracy is stated per function;
 /// tests compare each against the C library.

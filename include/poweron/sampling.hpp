@@ -135,20 +135,20 @@ class KeyedSampler final : public InputSampler {
   std::uint64_t seed_;
   std::uint64_t seed_mix_;        ///< mix64(seed + gamma), the seed half of every stream key
   std::vector<double> scratch_;   ///< 2 * max_group_size: normals, then correlated values
-  /// Per failure rate p (a few: one per site at most) and n: binomial_zero_mass(n, p) (NaN: not computed
-  /// yet) and the pmf binomial_inversion caches. Burn-in draws repeat a few (n, p) pairs thousands of
-  /// times: the exp and log of the mass dominated the draw, then the arithmetic of each step.
-  struct Inversion {
-    double zero_mass = std::numeric_limits<double>::quiet_NaN();
-    std::vector<double> pmf;
-  };
-  /// The cache of (n, p), its zero mass computed; null when binomial() does not take the inversion
-  /// branch for (n, p) or the cache holds too many rates already.
-  Inversion* inversion_for(std::int64_t n, double p);
+  /// Per failure rate p (a few: one per site at most) and n: the inversion table of (n, p), built when
+  /// first drawn. Burn-in draws repeat a few (n, p) pairs thousands of times: the exp and log of the zero
+  /// mass dominated the draw, then the steps of the walk and its exit.
+  /// The table of (n, p); null when binomial() does not take the inversion branch for (n, p) or the cache
+  /// holds too many rates already.
+  BinomialInversion* inversion_for(std::int64_t n, double p);
   struct InversionsOfRate {
     double p = 0;
-    std::vector<Inversion> by_n;
+    std::vector<std::unique_ptr<BinomialInversion>> by_n;
   };
+  /// The last table inversion_for returned and its (n, p): a job's draws, and the next job's, repeat it.
+  BinomialInversion* last_inversion_ = nullptr;
+  std::int64_t last_n_ = -1;
+  double last_p_ = 0;
   std::vector<InversionsOfRate> inversions_;
 };
 
