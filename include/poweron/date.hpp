@@ -33,12 +33,13 @@ inline constexpr double kDayTolerance = 1e-9;
 /// sign of zero included); other values, infinities and NaN unchanged.
 /// Inline and free of libm calls: the model and the metrics call it for every change of a run.
 inline double snap_time(double time) {
-  // |t| >= 2^52 is a whole number already (and so are the infinities; NaN fails the test).
-  if (!(std::fabs(time) < 0x1.0p52)) return time;
-  // Truncating t + 0.5 sign(t) rounds half away from zero, like std::round, except where t + 0.5 itself
-  // rounds (t within an ulp of a half day): such t is far from every whole day and is returned as is.
-  const auto whole = static_cast<std::int64_t>(time + std::copysign(0.5, time));
-  const double nearest = std::copysign(static_cast<double>(whole), time);
+  // |t| >= 2^51 is a whole or a half day (doubles that large step by halves) and returned as is either
+  // way, like the infinities; NaN fails the test.
+  if (!(std::fabs(time) < 0x1.0p51)) return time;
+  // Adding and subtracting 1.5 x 2^52 rounds |t| < 2^51 to a whole number in two additions (ties to even,
+  // where std::round goes away from zero: a tie is half a day from both, far outside the tolerance).
+  constexpr double kRounder = 0x1.8p52;
+  const double nearest = std::copysign((time + kRounder) - kRounder, time);
   return std::fabs(time - nearest) <= kDayTolerance ? nearest : time;
 }
 
