@@ -118,6 +118,38 @@ double pearson(const CenteredSeries& x, const CenteredSeries& y) {
   return sxy / std::sqrt(x.sum_squares * y.sum_squares);
 }
 
+void pearson_each(const CenteredSeries& x, std::span<const CenteredSeries> ys, std::span<double> out) {
+  constexpr std::size_t kAtOnce = 4;
+  const std::size_t n = x.deviations.size();
+  std::size_t j = 0;
+  for (; j + kAtOnce <= ys.size(); j += kAtOnce) {
+    bool same_sizes = true;
+    for (std::size_t k = 0; k < kAtOnce; ++k) same_sizes = same_sizes && ys[j + k].deviations.size() == n;
+    if (!same_sizes || n < 2) {
+      for (std::size_t k = 0; k < kAtOnce; ++k) out[j + k] = pearson(x, ys[j + k]);
+      continue;
+    }
+    const double* a = x.deviations.data();
+    const double* b0 = ys[j].deviations.data();
+    const double* b1 = ys[j + 1].deviations.data();
+    const double* b2 = ys[j + 2].deviations.data();
+    const double* b3 = ys[j + 3].deviations.data();
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;  // pearson's sxy, one per series
+    for (std::size_t i = 0; i < n; ++i) {
+      s0 += a[i] * b0[i];
+      s1 += a[i] * b1[i];
+      s2 += a[i] * b2[i];
+      s3 += a[i] * b3[i];
+    }
+    const double sums[kAtOnce] = {s0, s1, s2, s3};
+    for (std::size_t k = 0; k < kAtOnce; ++k) {
+      const CenteredSeries& y = ys[j + k];
+      out[j + k] = x.sum_squares == 0 || y.sum_squares == 0 ? kNaN : sums[k] / std::sqrt(x.sum_squares * y.sum_squares);
+    }
+  }
+  for (; j < ys.size(); ++j) out[j] = pearson(x, ys[j]);
+}
+
 double pearson(const std::vector<double>& x, const std::vector<double>& y) {
   if (x.size() != y.size() || x.size() < 2) return kNaN;
   return pearson(centered(x), centered(y));

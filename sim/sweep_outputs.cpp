@@ -192,9 +192,8 @@ std::string sensitivity_csv(const SweepResult& result) {
     for (std::size_t i = begin; i < end; ++i) {
       const auto first = result.input_values.begin() + static_cast<std::ptrdiff_t>(i * static_cast<std::size_t>(kept));
       const CenteredSeries input_ranks = centered(average_ranks(std::vector<double>(first, first + kept)));
-      for (std::size_t column = 0; column < metric_ranks.size(); ++column) {
-        correlation[i * metric_ranks.size() + column] = pearson(input_ranks, metric_ranks[column]);
-      }
+      pearson_each(input_ranks, metric_ranks,
+                   std::span<double>(correlation.data() + i * metric_ranks.size(), metric_ranks.size()));
     }
   });
   for (std::size_t i = 0; i < inputs; ++i) {

@@ -104,5 +104,35 @@ TEST(Statistics, SpearmanOfMonotoneAndReversedAndConstant) {
   EXPECT_NEAR(spearman({1, 2, 3, 4, 5}, {20, 10, 40, 30, 50}), 0.8, 1e-12);
 }
 
+TEST(Statistics, PearsonEachEqualsPearsonBitForBit) {
+  // Nine series (two groups of four and one left over) of 1,001 values against one: equal bits to the
+  // pair-by-pair correlation, including a constant series (NaN) and one of another length (NaN).
+  std::uint64_t x = 3;
+  auto next = [&x] {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(x >> 11) * 0x1.0p-53;
+  };
+  std::vector<double> base(1001);
+  for (double& v : base) v = next();
+  std::vector<CenteredSeries> ys;
+  for (int j = 0; j < 9; ++j) {
+    std::vector<double> values(j == 5 ? 1000 : 1001);
+    for (std::size_t i = 0; i < values.size(); ++i) values[i] = j == 2 ? 7.0 : base[i] * j + next();
+    ys.push_back(centered(values));
+  }
+  const CenteredSeries xs = centered(base);
+  std::vector<double> out(ys.size());
+  pearson_each(xs, ys, out);
+  for (std::size_t j = 0; j < ys.size(); ++j) {
+    const double expected = pearson(xs, ys[j]);
+    if (j == 2 || j == 5) {
+      EXPECT_TRUE(std::isnan(out[j])) << j;
+    } else {
+      EXPECT_EQ(out[j], expected) << j;
+      EXPECT_FALSE(std::isnan(out[j])) << j;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace poweron

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <span>
 #include <vector>
 
 namespace poweron {
@@ -49,6 +50,10 @@ struct CenteredSeries {
 CenteredSeries centered(const std::vector<double>& values);
 /// pearson(x, y) of the series behind two centred ones, bit for bit the same value.
 double pearson(const CenteredSeries& x, const CenteredSeries& y);
+/// out[j] = pearson(x, ys[j]) for every j, bit for bit, several at a time: each sum still adds its
+/// products in order (a chain of dependent additions), and interleaving independent chains keeps the
+/// adder busy. REQUIRES: out.size() == ys.size().
+void pearson_each(const CenteredSeries& x, std::span<const CenteredSeries> ys, std::span<double> out);
 
 /// Spearman rank correlation of x and y (Pearson correlation of their average ranks). NaN when the
 /// sizes differ, n < 2, or either side is constant.
