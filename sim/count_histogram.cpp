@@ -21,9 +21,20 @@ std::size_t bins_needed(std::int64_t max_value, int bits) {
   return static_cast<std::size_t>(exact + (e - bits + 1) * (exact / 2));
 }
 
+// The lowest value of bin `bin` (bin_of's inverse at the bin's start).
+std::int64_t lowest_of_bin(std::size_t bin, int bits) {
+  const auto b = static_cast<std::int64_t>(bin);
+  const std::int64_t exact = std::int64_t{1} << bits;
+  if (b < exact) return b;
+  const std::int64_t half = exact / 2;
+  const int e = bits + static_cast<int>((b - exact) / half);  // octave [2^e, 2^(e+1))
+  return (std::int64_t{1} << e) + (b - exact) % half * (std::int64_t{1} << (e - bits + 1));
+}
+
 }  // namespace
 
-HistogramSet::HistogramSet(std::size_t groups, std::size_t days, std::int64_t max_value, int precision_bits)
+HistogramSet::HistogramSet(std::size_t groups, std::size_t days, std::int64_t max_value, int precision_bits,
+                           std::int64_t capacity)
     : groups_(groups), days_(days), max_value_(max_value < 0 ? 0 : max_value), precision_bits_(precision_bits) {
   if (precision_bits < 1 || precision_bits > 16) {
     throw std::invalid_argument("HistogramSet: precision bits must be in [1, 16], got " +
@@ -38,50 +49,83 @@ HistogramSet::HistogramSet(std::size_t groups, std::size_t days, std::int64_t ma
     throw std::invalid_argument("HistogramSet: " + std::to_string(blocks) + " blocks are more than an index holds");
   }
   block_id_.assign(blocks, 0);
-  pool_.resize(blocks * kBlockBins);  // no page touched yet
-  advise_huge_pages(pool_.data(), pool_.size() * sizeof(Cell));
+  bin_low_.assign(blocks_per_row_ * kBlockBins, 0);
+  for (std::size_t bin = 0; bin < bins_; ++bin) bin_low_[bin] = lowest_of_bin(bin, precision_bits_);
+  // Narrow cells hold counts up to the capacity and offset sums up to capacity x (widest bin - 1).
+  const std::int64_t widest =
+      max_value_ < exact_limit_
+          ? 1
+          : std::int64_t{1} << (63 - __builtin_clzll(static_cast<unsigned long long>(max_value_)) - precision_bits_ + 1);
+  constexpr std::int64_t kNarrowMax = std::numeric_limits<std::int32_t>::max();
+  wide_ = !(capacity >= 0 && capacity <= kNarrowMax && (widest == 1 || capacity <= kNarrowMax / (widest - 1)));
+  with_pool([&](auto& pool) {
+    pool.resize(blocks * kBlockBins);  // no page touched yet
+    advise_huge_pages(pool.data(), pool.size() * sizeof(pool[0]));
+  });
 }
 
 int HistogramSet::precision_for_budget(std::size_t series, std::int64_t max_value, std::size_t budget_bytes,
                                        int min_bits) {
   for (int bits = 7; bits > min_bits; --bits) {
-    // Every block of the pool and its index entry (see the constructor).
+    // Every block of the pool (wide cells, the most it can take) and its index entry.
     const std::size_t blocks = (bins_needed(max_value < 0 ? 0 : max_value, bits) + kBlockBins - 1) / kBlockBins;
-    if (series * blocks * (kBlockBins * sizeof(Cell) + sizeof(std::uint32_t)) <= budget_bytes) return bits;
+    if (series * blocks * (kBlockBins * sizeof(WideCell) + sizeof(std::uint32_t)) <= budget_bytes) return bits;
   }
   return min_bits;
 }
+
+namespace {
+
+// A 64-bit count or offset into a cell of type Int; std::overflow_error if it does not fit (a set filled
+// beyond its capacity).
+template <typename Int>
+Int narrowed(std::int64_t value) {
+  if (value < std::numeric_limits<Int>::min() || value > std::numeric_limits<Int>::max()) {
+    throw std::overflow_error("HistogramSet: a count beyond the set's capacity (" + std::to_string(value) + ")");
+  }
+  return static_cast<Int>(value);
+}
+
+}  // namespace
 
 void HistogramSet::merge(const HistogramSet& other) {
   if (other.groups_ != groups_ || other.days_ != days_ || other.bins_ != bins_ ||
       other.precision_bits_ != precision_bits_) {
     throw std::invalid_argument("HistogramSet::merge: sets of different shapes");
   }
-  for (std::size_t row = 0; row < groups_ * days_; ++row) {
-    for (std::size_t block = 0; block < blocks_per_row_; ++block) {
-      const Cell* from = other.block_cells(row, block);
-      if (from == nullptr) continue;
-      Cell* to = &cell(row, block * kBlockBins);
-      for (std::size_t i = 0; i < kBlockBins; ++i) {
-        to[i].count += from[i].count;
-        to[i].sum += from[i].sum;
+  other.with_pool([&](const auto& from_pool) {
+    with_pool([&](auto& to_pool) {
+      using Int = decltype(to_pool[0].count);
+      for (std::size_t row = 0; row < groups_ * days_; ++row) {
+        for (std::size_t block = 0; block < blocks_per_row_; ++block) {
+          const std::size_t from = other.block_start_if_any(row, block);
+          if (from == kNoBlock) continue;
+          const std::size_t to = block_start(row, block);
+          for (std::size_t i = 0; i < kBlockBins; ++i) {
+            to_pool[to + i].count = narrowed<Int>(std::int64_t{to_pool[to + i].count} + from_pool[from + i].count);
+            to_pool[to + i].offset = narrowed<Int>(std::int64_t{to_pool[to + i].offset} + from_pool[from + i].offset);
+          }
+        }
       }
-    }
-  }
+    });
+  });
 }
 
 std::vector<std::int64_t> HistogramSet::group_integers(std::size_t group) const {
   std::vector<std::int64_t> out(days_ * bins_ * 2, 0);
-  for (std::size_t d = 0; d < days_; ++d) {
-    for (std::size_t block = 0; block < blocks_per_row_; ++block) {
-      const Cell* cells = block_cells(group * days_ + d, block);
-      if (cells == nullptr) continue;
-      for (std::size_t b = block * kBlockBins; b < std::min(bins_, (block + 1) * kBlockBins); ++b) {
-        out[(d * bins_ + b) * 2] = cells[b % kBlockBins].sum;
-        out[(d * bins_ + b) * 2 + 1] = cells[b % kBlockBins].count;
+  with_pool([&](const auto& pool) {
+    for (std::size_t d = 0; d < days_; ++d) {
+      for (std::size_t block = 0; block < blocks_per_row_; ++block) {
+        const std::size_t start = block_start_if_any(group * days_ + d, block);
+        if (start == kNoBlock) continue;
+        for (std::size_t b = block * kBlockBins; b < std::min(bins_, (block + 1) * kBlockBins); ++b) {
+          const auto& cell = pool[start + b % kBlockBins];
+          out[(d * bins_ + b) * 2] = bin_low_[b] * cell.count + cell.offset;  // the sum of the values
+          out[(d * bins_ + b) * 2 + 1] = cell.count;
+        }
       }
     }
-  }
+  });
   return out;
 }
 
@@ -90,45 +134,57 @@ void HistogramSet::assign_group_integers(std::size_t group, std::span<const std:
     throw std::invalid_argument("HistogramSet::assign_group_integers: " + std::to_string(integers.size()) +
                                 " integers for a group of " + std::to_string(days_ * bins_ * 2));
   }
-  for (std::size_t d = 0; d < days_; ++d) {
-    const std::size_t row = group * days_ + d;
-    for (std::size_t block = 0; block < blocks_per_row_; ++block) {
-      const std::size_t first = block * kBlockBins;
-      const std::size_t end = std::min(bins_, first + kBlockBins);
-      const bool any = std::any_of(integers.begin() + static_cast<std::ptrdiff_t>((d * bins_ + first) * 2),
-                                   integers.begin() + static_cast<std::ptrdiff_t>((d * bins_ + end) * 2),
-                                   [](std::int64_t x) { return x != 0; });
-      if (!any && block_cells(row, block) == nullptr) continue;  // stays without memory
-      Cell* cells = &cell(row, first);
-      for (std::size_t b = first; b < end; ++b) {
-        cells[b - first].sum = integers[(d * bins_ + b) * 2];
-        cells[b - first].count = integers[(d * bins_ + b) * 2 + 1];
+  with_pool([&](auto& pool) {
+    using Int = decltype(pool[0].count);
+    for (std::size_t d = 0; d < days_; ++d) {
+      const std::size_t row = group * days_ + d;
+      for (std::size_t block = 0; block < blocks_per_row_; ++block) {
+        const std::size_t first = block * kBlockBins;
+        const std::size_t end = std::min(bins_, first + kBlockBins);
+        const bool any = std::any_of(integers.begin() + static_cast<std::ptrdiff_t>((d * bins_ + first) * 2),
+                                     integers.begin() + static_cast<std::ptrdiff_t>((d * bins_ + end) * 2),
+                                     [](std::int64_t x) { return x != 0; });
+        if (!any && block_start_if_any(row, block) == kNoBlock) continue;  // stays without memory
+        const std::size_t start = block_start(row, block);
+        for (std::size_t b = first; b < end; ++b) {
+          const std::int64_t sum = integers[(d * bins_ + b) * 2];
+          const std::int64_t count = integers[(d * bins_ + b) * 2 + 1];
+          pool[start + b - first].count = narrowed<Int>(count);
+          pool[start + b - first].offset = narrowed<Int>(sum - bin_low_[b] * count);
+        }
       }
     }
-  }
+  });
 }
 
 template <typename Visit>
 void HistogramSet::walk_days(std::size_t group, Visit visit) const {
   // Bins of blocks that no day so far has used hold zero and are skipped; `active` lists the blocks used
-  // so far, ascending.
-  std::vector<Cell> day(blocks_per_row_ * kBlockBins);
+  // so far, ascending. Running counts and offset sums are 64-bit whatever the cells.
+  std::vector<WideCell> running(blocks_per_row_ * kBlockBins);
+  std::vector<Bin> day(blocks_per_row_ * kBlockBins);
   std::vector<std::size_t> active;
-  for (std::size_t d = 0; d < days_; ++d) {
-    const std::size_t row = group * days_ + d;
-    for (std::size_t block = 0; block < blocks_per_row_; ++block) {
-      const Cell* differences = block_cells(row, block);
-      if (differences == nullptr) continue;
-      const auto at = std::lower_bound(active.begin(), active.end(), block);
-      if (at == active.end() || *at != block) active.insert(at, block);
-      Cell* running = day.data() + block * kBlockBins;
-      for (std::size_t i = 0; i < kBlockBins; ++i) {
-        running[i].count += differences[i].count;
-        running[i].sum += differences[i].sum;
+  with_pool([&](const auto& pool) {
+    for (std::size_t d = 0; d < days_; ++d) {
+      const std::size_t row = group * days_ + d;
+      for (std::size_t block = 0; block < blocks_per_row_; ++block) {
+        const std::size_t start = block_start_if_any(row, block);
+        if (start == kNoBlock) continue;
+        const auto at = std::lower_bound(active.begin(), active.end(), block);
+        if (at == active.end() || *at != block) active.insert(at, block);
+        for (std::size_t i = 0; i < kBlockBins; ++i) {
+          running[block * kBlockBins + i].count += pool[start + i].count;
+          running[block * kBlockBins + i].offset += pool[start + i].offset;
+        }
       }
+      for (const std::size_t block : active) {
+        for (std::size_t b = block * kBlockBins; b < (block + 1) * kBlockBins; ++b) {
+          day[b] = {running[b].count, bin_low_[b] * running[b].count + running[b].offset};
+        }
+      }
+      visit(d, std::span<const Bin>(day), std::span<const std::size_t>(active));
     }
-    visit(d, std::span<const Cell>(day), std::span<const std::size_t>(active));
-  }
+  });
 }
 
 std::vector<double> HistogramSet::day_statistics(std::size_t group, std::span<const double> ps) const {
@@ -142,7 +198,7 @@ std::vector<double> HistogramSet::day_statistics(std::size_t group, std::span<co
   };
   std::vector<Wanted> wanted(2 * ps.size());
   std::vector<double> value(2 * ps.size());
-  walk_days(group, [&](std::size_t d, std::span<const Cell> bins, std::span<const std::size_t> active) {
+  walk_days(group, [&](std::size_t d, std::span<const Bin> bins, std::span<const std::size_t> active) {
     std::int64_t n = 0;
     std::int64_t total = 0;
     for (const std::size_t block : active) {
@@ -183,13 +239,15 @@ std::vector<double> HistogramSet::day_statistics(std::size_t group, std::span<co
 
 std::uint64_t HistogramSet::count(std::size_t group, std::size_t day) const {
   std::int64_t total = 0;
-  for (std::size_t d = 0; d <= day; ++d) {
-    for (std::size_t block = 0; block < blocks_per_row_; ++block) {
-      const Cell* cells = block_cells(group * days_ + d, block);
-      if (cells == nullptr) continue;
-      for (std::size_t i = 0; i < kBlockBins; ++i) total += cells[i].count;
+  with_pool([&](const auto& pool) {
+    for (std::size_t d = 0; d <= day; ++d) {
+      for (std::size_t block = 0; block < blocks_per_row_; ++block) {
+        const std::size_t start = block_start_if_any(group * days_ + d, block);
+        if (start == kNoBlock) continue;
+        for (std::size_t i = 0; i < kBlockBins; ++i) total += pool[start + i].count;
+      }
     }
-  }
+  });
   return static_cast<std::uint64_t>(total);
 }
 
@@ -203,15 +261,10 @@ double HistogramSet::percentile(std::size_t group, std::size_t day, double p) co
 }
 
 double HistogramSet::bin_middle(std::size_t bin) const {
-  const auto b = static_cast<std::int64_t>(bin);
-  if (b < exact_limit_) return static_cast<double>(b);
-  const std::int64_t half = exact_limit_ / 2;
-  const std::int64_t octave = (b - exact_limit_) / half;  // 0 for [2^k, 2^(k+1))
-  const std::int64_t sub = (b - exact_limit_) % half;
-  const int e = precision_bits_ + static_cast<int>(octave);
-  const std::int64_t width = std::int64_t{1} << (e - precision_bits_ + 1);
-  const std::int64_t low = (std::int64_t{1} << e) + sub * width;
-  const std::int64_t high = std::min(low + width - 1, max_value_);
+  const std::int64_t low = lowest_of_bin(bin, precision_bits_);
+  if (low < exact_limit_) return static_cast<double>(low);
+  const int e = 63 - __builtin_clzll(static_cast<unsigned long long>(low));
+  const std::int64_t high = std::min(low + (std::int64_t{1} << (e - precision_bits_ + 1)) - 1, max_value_);
   return (static_cast<double>(low) + static_cast<double>(high)) / 2.0;
 }
 

@@ -240,8 +240,9 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
   for (WorkerState& state : states) {
     state.critical_counts.assign(result.critical_counts.size(), 0);
     if (options.bands) {
+      // Capacity: every replication of the sweep, as the merged set (or poweron-mpi's root) holds them all.
       state.bands.emplace(plan.rows * kBandStateCount, static_cast<std::size_t>(plan.days), plan.band_max,
-                          plan.band_bits);
+                          plan.band_bits, options.runs);
     }
   }
 

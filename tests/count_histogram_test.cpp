@@ -199,5 +199,42 @@ TEST(HistogramSet, GroupIntegersSummedAndAssignedEqualMerge) {
   EXPECT_THROW(assigned.assign_group_integers(0, wrong), std::invalid_argument);
 }
 
+TEST(HistogramSet, NarrowCellsWithinTheCapacityReadAsWideOnes) {
+  // The same runs into a set of 8-byte cells (capacity 600 values per series-day) and one of 16-byte
+  // cells: identical statistics, counts and integers.
+  HistogramSet narrow(2, 30, 1'000'000, 7, 600), wide(2, 30, 1'000'000, 7);
+  EXPECT_EQ(narrow.cell_bytes(), 8u);
+  EXPECT_EQ(wide.cell_bytes(), 16u);
+  std::uint64_t x = 5;
+  for (int r = 0; r < 300; ++r) {
+    for (std::size_t group = 0; group < 2; ++group) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      const auto split = static_cast<std::size_t>((x >> 20) % 30);
+      const auto value = static_cast<std::int64_t>((x >> 33) % 1'000'000);
+      for (HistogramSet* set : {&narrow, &wide}) {
+        set->add_run(group, 0, split, value);
+        set->add_run(group, split, 30, value / 3);
+      }
+    }
+  }
+  const double ps[] = {10, 50, 90};
+  for (std::size_t group = 0; group < 2; ++group) {
+    EXPECT_EQ(narrow.day_statistics(group, ps), wide.day_statistics(group, ps));
+    EXPECT_EQ(narrow.group_integers(group), wide.group_integers(group));
+    EXPECT_EQ(narrow.count(group, 29), 300u);
+  }
+  HistogramSet merged = narrow;
+  merged.merge(wide);  // 600 values per series-day: the capacity
+  EXPECT_EQ(merged.count(1, 0), 600u);
+  EXPECT_EQ(merged.cell_bytes(), 8u);
+  // A capacity whose offsets would not fit 32 bits (bins 2^13 wide here) gets wide cells.
+  EXPECT_EQ(HistogramSet(1, 1, 1'000'000, 7, 1'000'000).cell_bytes(), 16u);
+  EXPECT_EQ(HistogramSet(1, 1, 100'000, 7, 1'000'000).cell_bytes(), 8u);
+  // Counts beyond the 32-bit cells are refused, not wrapped.
+  std::vector<std::int64_t> huge = narrow.group_integers(0);
+  huge[1] = std::int64_t{1} << 40;
+  EXPECT_THROW(narrow.assign_group_integers(0, huge), std::overflow_error);
+}
+
 }  // namespace
 }  // namespace poweron

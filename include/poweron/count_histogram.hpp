@@ -3,7 +3,8 @@
 // A HistogramSet holds, for each of `groups` x `days` non-negative integer series (e.g. (owner, state)
 // x day), a log-linear histogram: values below 2^k are counted exactly (bin width 1); above, each octave
 // [2^e, 2^(e+1)) is split into 2^(k-1) equal bins, so a bin's width is at most 1/2^(k-1) of its lower
-// edge. Each bin also keeps the sum of its values, and a percentile reads a bin as the mean of the values
+// edge. Each bin also keeps the sum of its values (as the sum of their offsets from the bin's lowest value,
+// which keeps the numbers small), and a percentile reads a bin as the mean of the values
 // in it: exact whenever a bin holds one distinct value (the common case of a count that is the same in
 // many replications), and always within a relative 2^-k of the exact percentile. k ("precision bits") is
 // chosen by the caller to fit a memory budget; memory is at most groups x days x bins(max_value) x 16
@@ -20,7 +21,9 @@
 // pool instead of a set much larger than the caches: counting a run touches two cache lines of the pool
 // and one index entry, and the memory actually written (first-touch faults, the kernel's zeroing) is the
 // blocks in use. The pool is reserved at the size of every block and untouched until used, so memory is
-// bounded by groups x days x bins(max_value) x 16 bytes whatever the number of replications.
+// bounded by groups x days x bins(max_value) x 16 bytes whatever the number of replications. A cell is 8
+// bytes (32-bit count and offset sum) when the caller's bound on the values a series-day receives (the
+// capacity) keeps both within 32 bits, else 16: half the pool, and half the cache misses of counting.
 //
 // Counting is order-independent (integer additions), so sets filled by any number of threads and merged
 // in any order give identical percentiles: a sweep's bands do not depend on --threads (the pool's block
@@ -31,6 +34,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <limits>
 #include <new>
 #include <span>
 #include <type_traits>
@@ -75,9 +79,11 @@ class HistogramSet {
   static constexpr std::size_t kBlockBins = 32;
 
   /// `groups` x `days` histograms over values 0..max_value with `precision_bits` k in [1, 16]
-  /// (std::invalid_argument otherwise, or for days < 1). The pool is advised into huge pages and left
-  /// untouched: only the blocks in use cost memory.
-  HistogramSet(std::size_t groups, std::size_t days, std::int64_t max_value, int precision_bits);
+  /// (std::invalid_argument otherwise, or for days < 1). `capacity` bounds the values any one series-day
+  /// will hold, merges and assignments included (a sweep: its replications); within it, 8-byte cells.
+  /// The pool is advised into huge pages and left untouched: only the blocks in use cost memory.
+  HistogramSet(std::size_t groups, std::size_t days, std::int64_t max_value, int precision_bits,
+               std::int64_t capacity = std::numeric_limits<std::int64_t>::max());
 
   /// The largest k in [min_bits, 7] whose memory for `series` (groups x days) histograms fits
   /// `budget_bytes`, or min_bits when none fits.
@@ -85,33 +91,32 @@ class HistogramSet {
                                   int min_bits = 3);
 
   /// Counts `value` once for each day in [first_day, end_day) of `group`; values are clamped into
-  /// [0, max_value]. REQUIRES: first_day <= end_day <= days.
+  /// [0, max_value]. REQUIRES: first_day <= end_day <= days, and no series-day beyond the capacity.
   void add_run(std::size_t group, std::size_t first_day, std::size_t end_day, std::int64_t value) {
     if (first_day >= end_day) return;
-    const std::int64_t v = clamp(value);
-    const std::size_t bin = bin_of(v);
-    Cell& start = cell(group * days_ + first_day, bin);
-    ++start.count;
-    start.sum += v;
-    if (end_day < days_) {
-      Cell& end = cell(group * days_ + end_day, bin);
-      --end.count;
-      end.sum -= v;
+    const Located at = locate(clamp(value));
+    if (wide_) [[unlikely]] {
+      count_run(wide_pool_, group, first_day, end_day, at);
+    } else {
+      count_run(narrow_pool_, group, first_day, end_day, at);
     }
   }
   /// Counts `value` for day `day` of `group`.
   void add(std::size_t group, std::size_t day, std::int64_t value) { add_run(group, day, day + 1, value); }
-  /// Adds another set of the same shape (std::invalid_argument otherwise).
+  /// Adds another set of the same shape (std::invalid_argument otherwise; std::overflow_error for counts
+  /// beyond the capacity's cells).
   void merge(const HistogramSet& other);
   /// The stored differences of `group` as one dense array of integers, [(day * bins + bin) * 2 + (0: sum,
   /// 1: count)], for sets in other processes: adding two sets' arrays element by element and assigning
   /// the sum back (assign_group_integers) is merge(), group by group.
   std::vector<std::int64_t> group_integers(std::size_t group) const;
   /// Replaces the contents of `group` with a dense array as group_integers() gives (std::invalid_argument
-  /// for an array of another size).
+  /// for an array of another size, std::overflow_error for counts beyond the capacity's cells).
   void assign_group_integers(std::size_t group, std::span<const std::int64_t> integers);
-  /// Blocks of bins in use (each kBlockBins cells of 16 bytes): the memory the set has written.
+  /// Blocks of bins in use (each kBlockBins cells of cell_bytes()): the memory the set has written.
   std::size_t blocks_in_use() const { return blocks_in_use_; }
+  /// Bytes of a cell: 8 within the capacity's bounds, else 16.
+  std::size_t cell_bytes() const { return wide_ ? sizeof(WideCell) : sizeof(NarrowCell); }
 
   /// For every day of `group`: the percentiles `ps` (each in [0, 100]) by linear interpolation between
   /// closest ranks (R type 7), each order statistic read as the mean of the values in its bin, then the
@@ -131,37 +136,71 @@ class HistogramSet {
   double relative_accuracy() const;
 
   /// Bin index of a value in [0, max_value] (exposed for tests).
-  std::size_t bin_of(std::int64_t value) const {
-    if (value < exact_limit_) return static_cast<std::size_t>(value);
-    const int e = 63 - __builtin_clzll(static_cast<unsigned long long>(value));
-    const int shift = e - precision_bits_ + 1;
-    const std::int64_t sub = (value >> shift) - (std::int64_t{1} << (precision_bits_ - 1));
-    return static_cast<std::size_t>(exact_limit_ + (e - precision_bits_) * (exact_limit_ / 2) + sub);
-  }
+  std::size_t bin_of(std::int64_t value) const { return locate(value).bin; }
   /// The middle of a bin's value range (exact below 2^k); for tests of the bin layout.
   double bin_middle(std::size_t bin) const;
 
  private:
   std::int64_t clamp(std::int64_t value) const { return value < 0 ? 0 : (value > max_value_ ? max_value_ : value); }
 
-  /// Differences along the days of a bin's count and of the sum of its values (see the file comment).
-  struct Cell {
-    std::int64_t sum = 0;
-    std::int64_t count = 0;
+  /// A value's bin and its offset from the bin's lowest value (bins above 2^k are aligned to their width).
+  struct Located {
+    std::size_t bin;
+    std::int64_t offset;
   };
-  // group_integers() lays the cells out as their two fields.
-  static_assert(sizeof(Cell) == 2 * sizeof(std::int64_t) && std::is_standard_layout_v<Cell>);
-
-  /// The cell of `bin` in `row` (group * days + day), giving its block memory if it has none yet.
-  Cell& cell(std::size_t row, std::size_t bin) {
-    std::uint32_t& id = block_id_[row * blocks_per_row_ + bin / kBlockBins];
-    if (id == 0) id = static_cast<std::uint32_t>(++blocks_in_use_);  // the pool holds every block: never full
-    return pool_[(id - 1) * kBlockBins + bin % kBlockBins];
+  Located locate(std::int64_t value) const {
+    if (value < exact_limit_) return {static_cast<std::size_t>(value), 0};
+    const int e = 63 - __builtin_clzll(static_cast<unsigned long long>(value));
+    const int shift = e - precision_bits_ + 1;
+    const std::int64_t sub = (value >> shift) - (std::int64_t{1} << (precision_bits_ - 1));
+    return {static_cast<std::size_t>(exact_limit_ + (e - precision_bits_) * (exact_limit_ / 2) + sub),
+            value & ((std::int64_t{1} << shift) - 1)};
   }
-  /// The cells of block `block` of `row`, or null if it has none.
-  const Cell* block_cells(std::size_t row, std::size_t block) const {
+
+  /// Differences along the days of a bin's count and of the sum of its values' offsets (see the file
+  /// comment); the sum of the values is the bin's lowest value x count + offset.
+  template <typename Int>
+  struct CellOf {
+    Int count = 0;
+    Int offset = 0;
+  };
+  using NarrowCell = CellOf<std::int32_t>;
+  using WideCell = CellOf<std::int64_t>;
+  template <typename Cell>
+  using Pool = std::vector<Cell, detail::UntouchedZeroAllocator<Cell>>;
+
+  /// The pool index of block `block` of `row` (group * days + day), giving it memory if it has none yet.
+  std::size_t block_start(std::size_t row, std::size_t block) {
+    std::uint32_t& id = block_id_[row * blocks_per_row_ + block];
+    if (id == 0) id = static_cast<std::uint32_t>(++blocks_in_use_);  // the pool holds every block: never full
+    return (std::size_t{id} - 1) * kBlockBins;
+  }
+  /// The pool index of block `block` of `row`, or npos if it has none.
+  static constexpr std::size_t kNoBlock = static_cast<std::size_t>(-1);
+  std::size_t block_start_if_any(std::size_t row, std::size_t block) const {
     const std::uint32_t id = block_id_[row * blocks_per_row_ + block];
-    return id == 0 ? nullptr : pool_.data() + (id - 1) * kBlockBins;
+    return id == 0 ? kNoBlock : (std::size_t{id} - 1) * kBlockBins;
+  }
+  template <typename Cell>
+  void count_run(Pool<Cell>& pool, std::size_t group, std::size_t first_day, std::size_t end_day, Located at) {
+    using Int = decltype(Cell::count);
+    Cell& start = pool[block_start(group * days_ + first_day, at.bin / kBlockBins) + at.bin % kBlockBins];
+    ++start.count;
+    start.offset += static_cast<Int>(at.offset);
+    if (end_day < days_) {
+      Cell& end = pool[block_start(group * days_ + end_day, at.bin / kBlockBins) + at.bin % kBlockBins];
+      --end.count;
+      end.offset -= static_cast<Int>(at.offset);
+    }
+  }
+  /// f(pool) with the pool in use.
+  template <typename F>
+  decltype(auto) with_pool(F&& f) const {
+    return wide_ ? f(wide_pool_) : f(narrow_pool_);
+  }
+  template <typename F>
+  decltype(auto) with_pool(F&& f) {
+    return wide_ ? f(wide_pool_) : f(narrow_pool_);
   }
 
   std::size_t groups_ = 0;
@@ -172,14 +211,24 @@ class HistogramSet {
   std::int64_t exact_limit_ = 0;  ///< 2^k
   std::size_t blocks_per_row_ = 0;  ///< ceil(bins / kBlockBins)
   std::size_t blocks_in_use_ = 0;
+  bool wide_ = true;  ///< 16-byte cells: the capacity does not keep counts and offsets within 32 bits
   /// [(group * days + day) * blocks_per_row + block]: 1 + the block's place in the pool, 0 for none.
   std::vector<std::uint32_t> block_id_;
+  /// The lowest value of each bin (blocks_per_row x kBlockBins, the padding 0).
+  std::vector<std::int64_t> bin_low_;
   /// Blocks in the order they were first used, kBlockBins cells each; sized for every block, untouched
-  /// beyond the blocks in use.
-  std::vector<Cell, detail::UntouchedZeroAllocator<Cell>> pool_;
+  /// beyond the blocks in use. One of the two is used, the other empty.
+  Pool<NarrowCell> narrow_pool_;
+  Pool<WideCell> wide_pool_;
 
-  /// For every day of `group` in order: visit(day, histogram), the day's bins (count and sum of values,
-  /// the running sums of the stored differences). Defined in count_histogram.cpp, its only user.
+  /// A day's bin as the statistics read it: how many values, and their sum.
+  struct Bin {
+    std::int64_t count;
+    std::int64_t sum;
+  };
+  /// For every day of `group` in order: visit(day, bins, active), the day's bins (count and sum of values,
+  /// from the running sums of the stored differences) and the blocks any day so far has used, ascending.
+  /// Defined in count_histogram.cpp, its only user.
   template <typename Visit>
   void walk_days(std::size_t group, Visit visit) const;
 };
