@@ -40,8 +40,11 @@ char* write_number(char* out, double value) {
     const std::string_view text = value > 0 ? "inf" : "-inf";
     return std::copy(text.begin(), text.end(), out);
   }
-  if (value == std::trunc(value) && std::fabs(value) <= kMaxExactInteger) {
-    return write_integer(out, static_cast<std::int64_t>(value));  // also turns -0 into 0
+  // A whole number of at most 2^53 converts to int64 and back unchanged (std::trunc is a library call
+  // here, on every number of a sweep's tables).
+  if (std::fabs(value) <= kMaxExactInteger) {
+    const auto whole = static_cast<std::int64_t>(value);
+    if (static_cast<double>(whole) == value) return write_integer(out, whole);  // also turns -0 into 0
   }
   return std::to_chars(out, out + kMaxNumberChars, value).ptr;
 }
