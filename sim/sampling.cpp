@@ -147,6 +147,14 @@ KeyedSampler::KeyedSampler(std::shared_ptr<const CopulaPlan> plan, std::uint64_t
   scratch_.assign(2 * plan_->max_group_size(), 0.0);
 }
 
+std::size_t KeyedSampler::member_of(const std::string& distribution_address) {
+  if (!last_distribution_address_ || distribution_address != *last_distribution_address_) {
+    last_distribution_address_ = distribution_address;
+    last_distribution_member_ = plan_->find(distribution_address);
+  }
+  return last_distribution_member_;
+}
+
 KeyedSampler::KeyedSampler(const Scenario& scenario, std::uint64_t seed)
     : KeyedSampler(CopulaPlan::for_scenario(scenario), seed) {}
 
@@ -192,7 +200,7 @@ double KeyedSampler::draw_by_hash(const Distribution& distribution, std::uint64_
   if (distribution.is_constant()) return point_value(distribution);
   if (!plan_->empty()) {
     std::size_t member = plan_->find(address, address_hash);
-    if (member == CopulaPlan::kNotMember && address != distribution.address) member = plan_->find(distribution.address);
+    if (member == CopulaPlan::kNotMember && address != distribution.address) member = member_of(distribution.address);
     if (member != CopulaPlan::kNotMember) {
       double u = detmath::normal_cdf(copula_normal(member, address, address_hash));
       if (u < kMinU) u = kMinU;

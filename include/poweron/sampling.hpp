@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -130,10 +131,15 @@ class KeyedSampler final : public InputSampler {
     return mix64(address_hash ^ seed_mix_);  // == stream_key(seed_, address)
   }
   double copula_normal(std::size_t member_index, std::string_view address, std::uint64_t address_hash);
+  /// plan_->find(distribution_address), remembering the last: the draws of one distribution (per lot,
+  /// per step) come one after another, and each would hash the same address again.
+  std::size_t member_of(const std::string& distribution_address);
 
   std::shared_ptr<const CopulaPlan> plan_;
   std::uint64_t seed_;
   std::uint64_t seed_mix_;        ///< mix64(seed + gamma), the seed half of every stream key
+  std::optional<std::string> last_distribution_address_;  ///< member_of's last question and answer
+  std::size_t last_distribution_member_ = CopulaPlan::kNotMember;
   std::vector<double> scratch_;   ///< 2 * max_group_size: normals, then correlated values
   /// Per failure rate p (a few: one per site at most) and n: the inversion table of (n, p), built when
   /// first drawn. Burn-in draws repeat a few (n, p) pairs thousands of times: the exp and log of the zero
