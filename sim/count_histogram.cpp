@@ -162,7 +162,6 @@ void HistogramSet::walk_days(std::size_t group, Visit visit) const {
   // Bins of blocks that no day so far has used hold zero and are skipped; `active` lists the blocks used
   // so far, ascending. Running counts and offset sums are 64-bit whatever the cells.
   std::vector<WideCell> running(blocks_per_row_ * kBlockBins);
-  std::vector<Bin> day(blocks_per_row_ * kBlockBins);
   std::vector<std::size_t> active;
   with_pool([&](const auto& pool) {
     for (std::size_t d = 0; d < days_; ++d) {
@@ -177,12 +176,7 @@ void HistogramSet::walk_days(std::size_t group, Visit visit) const {
           running[block * kBlockBins + i].offset += pool[start + i].offset;
         }
       }
-      for (const std::size_t block : active) {
-        for (std::size_t b = block * kBlockBins; b < (block + 1) * kBlockBins; ++b) {
-          day[b] = {running[b].count, bin_low_[b] * running[b].count + running[b].offset};
-        }
-      }
-      visit(d, std::span<const Bin>(day), std::span<const std::size_t>(active));
+      visit(d, std::span<const WideCell>(running), std::span<const std::size_t>(active));
     }
   });
 }
@@ -198,13 +192,17 @@ std::vector<double> HistogramSet::day_statistics(std::size_t group, std::span<co
   };
   std::vector<Wanted> wanted(2 * ps.size());
   std::vector<double> value(2 * ps.size());
-  walk_days(group, [&](std::size_t d, std::span<const Bin> bins, std::span<const std::size_t> active) {
+  // A bin's sum of values: its lowest value x count + the offsets (see the header).
+  auto sum_of = [this](std::span<const WideCell> bins, std::size_t b) {
+    return bin_low_[b] * bins[b].count + bins[b].offset;
+  };
+  walk_days(group, [&](std::size_t d, std::span<const WideCell> bins, std::span<const std::size_t> active) {
     std::int64_t n = 0;
     std::int64_t total = 0;
     for (const std::size_t block : active) {
       for (std::size_t b = block * kBlockBins; b < (block + 1) * kBlockBins; ++b) {
         n += bins[b].count;
-        total += bins[b].sum;
+        total += sum_of(bins, b);
       }
     }
     if (n == 0) return;
@@ -214,14 +212,17 @@ std::vector<double> HistogramSet::day_statistics(std::size_t group, std::span<co
       wanted[2 * i] = {low, 2 * i};
       wanted[2 * i + 1] = {std::min(low + 1, n - 1), 2 * i + 1};
     }
-    std::stable_sort(wanted.begin(), wanted.end(), [](const Wanted& a, const Wanted& b) { return a.rank < b.rank; });
+    // Ascending by rank, ties in slot order (an insertion sort: a handful of entries, and no allocation).
+    for (std::size_t i = 1; i < wanted.size(); ++i) {
+      for (std::size_t j = i; j > 0 && wanted[j].rank < wanted[j - 1].rank; --j) std::swap(wanted[j], wanted[j - 1]);
+    }
     std::size_t next = 0;
     std::int64_t seen = 0;
     for (std::size_t k = 0; k < active.size() && next < wanted.size(); ++k) {
       for (std::size_t b = active[k] * kBlockBins; b < (active[k] + 1) * kBlockBins && next < wanted.size(); ++b) {
         if (bins[b].count == 0) continue;
         seen += bins[b].count;
-        const double bin_mean = static_cast<double>(bins[b].sum) / static_cast<double>(bins[b].count);
+        const double bin_mean = static_cast<double>(sum_of(bins, b)) / static_cast<double>(bins[b].count);
         for (; next < wanted.size() && wanted[next].rank < seen; ++next) value[wanted[next].slot] = bin_mean;
       }
     }

@@ -221,13 +221,8 @@ class HistogramSet {
   Pool<NarrowCell> narrow_pool_;
   Pool<WideCell> wide_pool_;
 
-  /// A day's bin as the statistics read it: how many values, and their sum.
-  struct Bin {
-    std::int64_t count;
-    std::int64_t sum;
-  };
-  /// For every day of `group` in order: visit(day, bins, active), the day's bins (count and sum of values,
-  /// from the running sums of the stored differences) and the blocks any day so far has used, ascending.
+  /// For every day of `group` in order: visit(day, bins, active), the day's bins (count and offset sum:
+  /// the running sums of the stored differences) and the blocks any day so far has used, ascending.
   /// Defined in count_histogram.cpp, its only user.
   template <typename Visit>
   void walk_days(std::size_t group, Visit visit) const;
