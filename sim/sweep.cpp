@@ -151,8 +151,8 @@ void run_replication(const SweepPlan& plan, SweepResult& result, WorkerState& st
   }
 }
 
-/// Lays out the result's tables before the workers fill them.
-void prepare_result(const SweepPlan& plan, SweepResult& result) {
+/// Lays out the result's tables before the workers fill rows [first_run, end_run).
+void prepare_result(const SweepPlan& plan, SweepResult& result, std::int64_t first_run, std::int64_t end_run) {
   const Scenario& scenario = plan.scenario;
   const SweepOptions& options = plan.options;
   result.runs = options.runs;
@@ -167,11 +167,18 @@ void prepare_result(const SweepPlan& plan, SweepResult& result) {
     result.column_offset.push_back(result.column_count);
     result.column_count += result.metric_names.back().size();
   }
-  // The per-replication tables are megabytes: in huge pages, their first touch here costs a few faults
-  // instead of one per 4 KiB page (tens of milliseconds on a virtual machine, before any worker starts).
-  reserve_in_huge_pages(result.values, static_cast<std::size_t>(options.runs) * result.column_count);
-  result.values.assign(static_cast<std::size_t>(options.runs) * result.column_count,
-                       std::numeric_limits<double>::quiet_NaN());
+  // The per-replication tables are megabytes, left untouched here (SweepTable) and advised into huge
+  // pages: the workers fault them in, a few faults instead of one per 4 KiB page. Each replication run
+  // writes its whole row; the rows of replications outside [first_run, end_run) are NaN.
+  const std::size_t columns = result.column_count;
+  result.values.resize(static_cast<std::size_t>(options.runs) * columns);
+  advise_huge_pages(result.values.data(), result.values.size() * sizeof(double));
+  const auto first_row = static_cast<std::size_t>(first_run);
+  const auto end_row = static_cast<std::size_t>(end_run);
+  std::fill(result.values.begin(), result.values.begin() + static_cast<std::ptrdiff_t>(first_row * columns),
+            std::numeric_limits<double>::quiet_NaN());
+  std::fill(result.values.begin() + static_cast<std::ptrdiff_t>(end_row * columns), result.values.end(),
+            std::numeric_limits<double>::quiet_NaN());
 
   if (options.sensitivity) {
     // The addresses drawn do not depend on the values drawn (inputs.hpp), so a point pass lists them.
@@ -182,9 +189,8 @@ void prepare_result(const SweepPlan& plan, SweepResult& result) {
     result.inputs_kept = result.input_addresses.empty()
                              ? 0
                              : std::min({options.runs, options.sensitivity_limit, by_budget});
-    reserve_in_huge_pages(result.input_values,
-                          result.input_addresses.size() * static_cast<std::size_t>(result.inputs_kept));
-    result.input_values.assign(result.input_addresses.size() * static_cast<std::size_t>(result.inputs_kept), 0.0);
+    result.input_values.resize(result.input_addresses.size() * static_cast<std::size_t>(result.inputs_kept));
+    advise_huge_pages(result.input_values.data(), result.input_values.size() * sizeof(double));
   }
 
   if (options.criticality) {
@@ -225,7 +231,7 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
   plan.days = scenario.last_day() + 1;
 
   SweepResult result;
-  prepare_result(plan, result);
+  prepare_result(plan, result, first_run, end_run);
 
   const int threads = static_cast<int>(std::clamp<std::int64_t>((end_run - first_run + kChunk - 1) / kChunk, 1,
                                                                 resolve_thread_count(options.threads)));
@@ -237,14 +243,6 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
   }
 
   std::vector<WorkerState> states(static_cast<std::size_t>(threads));
-  for (WorkerState& state : states) {
-    state.critical_counts.assign(result.critical_counts.size(), 0);
-    if (options.bands) {
-      // Capacity: every replication of the sweep, as the merged set (or poweron-mpi's root) holds them all.
-      state.bands.emplace(plan.rows * kBandStateCount, static_cast<std::size_t>(plan.days), plan.band_max,
-                          plan.band_bits, options.runs);
-    }
-  }
 
   std::atomic<std::int64_t> next{first_run};
   std::atomic<std::int64_t> done{0};
@@ -253,6 +251,13 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
   std::mutex failure_mutex;
   auto worker = [&](WorkerState& state) {
     try {
+      // The worker's own aggregates, built on its own thread.
+      state.critical_counts.assign(result.critical_counts.size(), 0);
+      if (options.bands) {
+        // Capacity: every replication of the sweep, as the merged set (or poweron-mpi's root) holds them all.
+        state.bands.emplace(plan.rows * kBandStateCount, static_cast<std::size_t>(plan.days), plan.band_max,
+                            plan.band_bits, options.runs);
+      }
       for (;;) {
         const std::int64_t first = next.fetch_add(kChunk);
         if (first >= end_run) break;

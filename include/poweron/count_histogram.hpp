@@ -33,45 +33,14 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <cstdlib>
 #include <limits>
-#include <new>
 #include <span>
 #include <type_traits>
 #include <vector>
 
+#include "poweron/untouched_zero_allocator.hpp"
+
 namespace poweron {
-namespace detail {
-
-/// Allocates zeroed memory that stays untouched until used (calloc: fresh pages from the kernel, already
-/// zero), and leaves value-initialized elements to that zero: a large vector of it costs no page until
-/// an element is written. For trivially copyable types whose all-zero bytes are their zero value.
-template <typename T>
-struct UntouchedZeroAllocator {
-  static_assert(std::is_trivially_copyable_v<T>);
-  using value_type = T;
-  UntouchedZeroAllocator() = default;
-  template <typename U>
-  UntouchedZeroAllocator(const UntouchedZeroAllocator<U>&) noexcept {}
-  T* allocate(std::size_t n) {
-    void* memory = std::calloc(n, sizeof(T));
-    if (memory == nullptr) throw std::bad_alloc();
-    return static_cast<T*>(memory);
-  }
-  void deallocate(T* memory, std::size_t) noexcept { std::free(memory); }
-  template <typename U>
-  void construct(U*) noexcept {}  // value-initialization: the memory is zero already
-  template <typename U, typename... Args>
-  void construct(U* at, Args&&... args) {
-    ::new (static_cast<void*>(at)) U(static_cast<Args&&>(args)...);
-  }
-  template <typename U>
-  bool operator==(const UntouchedZeroAllocator<U>&) const noexcept {
-    return true;
-  }
-};
-
-}  // namespace detail
 
 class HistogramSet {
  public:
@@ -167,7 +136,7 @@ class HistogramSet {
   using NarrowCell = CellOf<std::int32_t>;
   using WideCell = CellOf<std::int64_t>;
   template <typename Cell>
-  using Pool = std::vector<Cell, detail::UntouchedZeroAllocator<Cell>>;
+  using Pool = std::vector<Cell, UntouchedZeroAllocator<Cell>>;
 
   /// The pool index of block `block` of `row` (group * days + day), giving it memory if it has none yet.
   std::size_t block_start(std::size_t row, std::size_t block) {

@@ -57,6 +57,10 @@ struct SweepOptions {
 inline constexpr std::size_t kBandStateCount = kTrackedStateCount;
 inline constexpr std::array<ChipState, kBandStateCount> kBandStates = kTrackedStates;
 
+/// A table of doubles that the worker threads fill: its memory is untouched until they write it, so
+/// that the page faults of a large table fall on the workers (in parallel) and not on the setup.
+using SweepTable = std::vector<double, UntouchedZeroAllocator<double>>;
+
 struct SweepResult {
   std::int64_t runs = 0;
   int threads = 1;  ///< threads the sweep ran on; its output stages use as many
@@ -68,7 +72,7 @@ struct SweepResult {
   std::vector<std::size_t> column_offset;
   std::size_t column_count = 0;
   /// values[r * column_count + column]; target dates as Dates (NaN = never reached).
-  std::vector<double> values;
+  SweepTable values;
 
   /// Bands: group row * kBandStateCount + k (state k of kBandStates), one series per day, rows as above
   /// (owners then `all`). Null when not collected.
@@ -78,7 +82,7 @@ struct SweepResult {
   /// Sensitivity: sampled input addresses (draw order) and their values for replications 0..kept-1.
   std::vector<std::string> input_addresses;
   std::int64_t inputs_kept = 0;
-  std::vector<double> input_values;  ///< input_values[i * inputs_kept + r]
+  SweepTable input_values;  ///< input_values[i * inputs_kept + r]
 
   /// Criticality: phases tied to a construction task (`site/phase`, task index), and per phase and task
   /// the number of replications in which the task was on the critical path to that phase's task.
