@@ -273,6 +273,7 @@ class ModelRun {
     std::uint32_t position;  ///< in the order listed
   };
   std::vector<Pending> pending_;
+  std::vector<Pending> pending_scratch_;  ///< seed()'s sort
   /// Scratch for place_owner: one warehouse list being served, its next parcel, its site (-1: none).
   struct Cursor {
     std::vector<std::int32_t>* list;
