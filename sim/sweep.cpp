@@ -118,6 +118,12 @@ void run_replication(const SweepPlan& plan, SweepResult& result, WorkerState& st
   state.accumulator->metrics_into(metrics);
   double* row_out = result.values.data() + static_cast<std::size_t>(r) * result.column_count;
   for (std::size_t row = 0; row < plan.rows; ++row) {
+    // The whole row: prepare_result leaves the rows of the replications run unwritten.
+    if (metrics.values[row].size() != result.metric_names[row].size()) {
+      throw InternalError("sweep: replication " + std::to_string(r) + " has " +
+                          std::to_string(metrics.values[row].size()) + " metrics in row " + std::to_string(row) +
+                          ", expected " + std::to_string(result.metric_names[row].size()));
+    }
     std::copy(metrics.values[row].begin(), metrics.values[row].end(), row_out + result.column_offset[row]);
   }
 

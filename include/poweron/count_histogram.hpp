@@ -35,7 +35,6 @@
 #include <cstdint>
 #include <limits>
 #include <span>
-#include <type_traits>
 #include <vector>
 
 #include "poweron/untouched_zero_allocator.hpp"
@@ -144,7 +143,7 @@ class HistogramSet {
     if (id == 0) id = static_cast<std::uint32_t>(++blocks_in_use_);  // the pool holds every block: never full
     return (std::size_t{id} - 1) * kBlockBins;
   }
-  /// The pool index of block `block` of `row`, or npos if it has none.
+  /// The pool index of block `block` of `row`, or kNoBlock if it has none.
   static constexpr std::size_t kNoBlock = static_cast<std::size_t>(-1);
   std::size_t block_start_if_any(std::size_t row, std::size_t block) const {
     const std::uint32_t id = block_id_[row * blocks_per_row_ + block];

@@ -103,7 +103,6 @@ class RandomStream {
 /// (1 - p)^n as binomial's inversion computes it: detmath::exp(n * detmath::log1p(-p)).
 double binomial_zero_mass(std::int64_t n, double p);
 
-
 /// binomial_inversion for one (n, p) as a lookup, for a caller drawing many variates of it: variate(u)
 /// equals binomial_inversion_walk(n, p, zero_mass, u) exactly, for every uniform u = k / 2^53.
 ///

@@ -141,12 +141,12 @@ class KeyedSampler final : public InputSampler {
   std::optional<std::string> last_distribution_address_;  ///< member_of's last question and answer
   std::size_t last_distribution_member_ = CopulaPlan::kNotMember;
   std::vector<double> scratch_;   ///< 2 * max_group_size: normals, then correlated values
-  /// Per failure rate p (a few: one per site at most) and n: the inversion table of (n, p), built when
-  /// first drawn. Burn-in draws repeat a few (n, p) pairs thousands of times: the exp and log of the zero
-  /// mass dominated the draw, then the steps of the walk and its exit.
-  /// The table of (n, p); null when binomial() does not take the inversion branch for (n, p) or the cache
-  /// holds too many rates already.
+  /// The inversion table of (n, p), built when first drawn; null when binomial() does not take the
+  /// inversion branch for (n, p) or the cache holds too many rates already. Burn-in draws repeat a few
+  /// (n, p) pairs thousands of times: the exp and log of the zero mass dominated the draw, then the steps
+  /// of the walk and its exit.
   BinomialInversion* inversion_for(std::int64_t n, double p);
+  /// The tables of one failure rate p (a few: one per site at most), by n.
   struct InversionsOfRate {
     double p = 0;
     std::vector<std::unique_ptr<BinomialInversion>> by_n;
