@@ -45,8 +45,9 @@ struct SweepOptions {
   /// the kept inputs fit `sensitivity_budget_bytes`.
   std::int64_t sensitivity_limit = 100'000;
   std::size_t sensitivity_budget_bytes = std::size_t{256} << 20;
-  /// Memory for one set of band histograms; decides their precision (see HistogramSet) independently of
-  /// the thread count, so bands are identical for any --threads. One set serves all the worker threads.
+  /// The most memory one set of band histograms may take; decides their precision (see HistogramSet)
+  /// independently of the thread count, so bands are identical for any --threads. Each worker thread
+  /// counts into a sparse set of its own, which uses only the blocks its values fall in.
   std::size_t band_budget_bytes = std::size_t{128} << 20;
   /// Called now and then with (replications done, runs), from worker threads (serialised).
   std::function<void(std::int64_t, std::int64_t)> progress;
