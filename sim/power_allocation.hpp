@@ -26,6 +26,15 @@ inline std::int64_t chips_that_fit(double spare_kw, double draw_kw) {
   return count >= 4e18 ? static_cast<std::int64_t>(4e18) : static_cast<std::int64_t>(count);
 }
 
+/// min(limit, chips_that_fit(spare_kw, draw_kw)) for 0 <= limit < 2^52 and draw_kw > 0, without the division when the
+/// spare clearly holds `limit` chips: spare >= (limit + 1) x draw (as rounded) puts the rounded quotient
+/// above limit + 1 - (limit + 1) x 2^-52 > limit, so the floor is at least `limit`. Settling a site's
+/// power after each burn-in mostly takes this branch; the division is left for a supply that binds.
+inline std::int64_t chips_that_fit_up_to(double spare_kw, double draw_kw, std::int64_t limit) {
+  if (spare_kw >= static_cast<double>(limit + 1) * draw_kw) return limit;
+  return std::min(limit, chips_that_fit(spare_kw, draw_kw));
+}
+
 class PowerLine {
  public:
   /// `draw_kw` points at this site's per-SKU draw (power_kw x pue), valid for the line's life.
@@ -102,7 +111,7 @@ class PowerLine {
       const std::size_t g = q - 1;
       const double d = draw_kw_[groups_[g].sku];
       const double before = draw - static_cast<double>(groups_[g].powered) * d;
-      const std::int64_t allowed = std::min(groups_[g].count, chips_that_fit(supply_kw_ - before, d));
+      const std::int64_t allowed = chips_that_fit_up_to(supply_kw_ - before, d, groups_[g].count);
       if (allowed >= groups_[g].powered) break;
       apply(g, allowed, on_change);
       changed = true;
@@ -122,7 +131,7 @@ class PowerLine {
       std::int64_t target = group.count;
       if (!unlimited_) {
         const double d = draw_kw_[group.sku];
-        target = group.powered + std::min(group.count - group.powered, chips_that_fit(supply_kw_ - draw, d));
+        target = group.powered + chips_that_fit_up_to(supply_kw_ - draw, d, group.count - group.powered);
         draw += static_cast<double>(target - group.powered) * d;
       }
       apply(next_, target, on_change);
@@ -143,7 +152,7 @@ class PowerLine {
         continue;
       }
       const double d = draw_kw_[groups_[g].sku];
-      target[g] = std::min(groups_[g].count, chips_that_fit(supply_kw_ - draw, d));
+      target[g] = chips_that_fit_up_to(supply_kw_ - draw, d, groups_[g].count);
       draw += static_cast<double>(target[g]) * d;
       if (target[g] < groups_[g].count) break;
     }

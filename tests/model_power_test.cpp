@@ -3,10 +3,15 @@
 // unless said otherwise: N kW of supply powers N chips).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "model_test_support.hpp"
+#include "power_allocation.hpp"
 
 namespace poweron {
 namespace {
@@ -158,6 +163,35 @@ TEST(ModelPower, InitialChipsComeFirstInPowerOrder) {
                      "0 power_on a s - - 2"}));
   EXPECT_EQ(count_at(t, 0, ChipState::kPowered), 3);
   EXPECT_EQ(count_at(t, 0, ChipState::kInstalled), 1);
+}
+
+// The shortcut of chips_that_fit_up_to (no division when the spare clearly holds the limit) must agree
+// with the division everywhere, and most of all where the quotient is within rounding of an integer.
+TEST(ModelPower, ChipsThatFitUpToAgreesWithTheDivision) {
+  std::mt19937_64 random(7);
+  std::uniform_real_distribution<double> draw(0.05, 20.0);
+  std::uniform_int_distribution<std::int64_t> chips(0, 100000);
+  std::int64_t shortcuts = 0;
+  for (int i = 0; i < 200000; ++i) {
+    const double d = draw(random);
+    const std::int64_t limit = chips(random);
+    const std::int64_t whole = chips(random);
+    // Spares at, just around and between whole multiples of the draw, the limit's own among them.
+    const std::int64_t multiples[] = {whole, limit, limit + 1};
+    const double base = static_cast<double>(multiples[i % 3]) * d;
+    const double nudged[] = {base, std::nextafter(base, 0.0), base * (1 + 1e-12), base * (1 - 1e-6)};
+    const double spare = nudged[(i / 3) % 4];
+    const std::int64_t expected = std::min(limit, chips_that_fit(spare, d));
+    ASSERT_EQ(chips_that_fit_up_to(spare, d, limit), expected) << "spare " << spare << " draw " << d << " limit " << limit;
+    shortcuts += spare >= static_cast<double>(limit + 1) * d;
+  }
+  EXPECT_GT(shortcuts, 1000);  // the shortcut was exercised
+  EXPECT_EQ(chips_that_fit_up_to(0.0, 1.4, 5), 0);
+  EXPECT_EQ(chips_that_fit_up_to(-3.0, 1.4, 5), 0);
+  EXPECT_EQ(chips_that_fit_up_to(7.0, 1.4, 0), 0);
+  EXPECT_EQ(chips_that_fit_up_to(14.0, 1.4, 9), 9);
+  EXPECT_EQ(chips_that_fit_up_to(14.0, 1.4, 10), 10);
+  EXPECT_EQ(chips_that_fit_up_to(14.0, 1.4, 11), 10);
 }
 
 }  // namespace
