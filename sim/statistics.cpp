@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <limits>
 #include <numeric>
+#include <stdexcept>
 #include <utility>
 
 namespace poweron {
@@ -57,8 +58,12 @@ std::vector<std::size_t> ascending_order(const std::vector<double>& values) {
     std::size_t index;
   };
   const std::size_t n = values.size();
-  std::vector<Entry> entries(n);
-  std::vector<Entry> scratch(n);
+  // The thread's buffers, kept from call to call: a sweep sorts hundreds of columns, and fresh buffers of
+  // this size come from the kernel each time (page faults, zeroing) and cost more than the sort.
+  thread_local std::vector<Entry> entries;
+  thread_local std::vector<Entry> scratch;
+  entries.resize(n);
+  scratch.resize(n);
   std::array<std::array<std::size_t, 256>, 8> counts{};
   for (std::size_t i = 0; i < n; ++i) {
     const auto bits = std::bit_cast<std::uint64_t>(values[i]);
@@ -86,8 +91,12 @@ void sort_ascending(std::vector<double>& values) {
 }
 
 std::vector<double> average_ranks(const std::vector<double>& values) {
+  return average_ranks(values, ascending_order(values));
+}
+
+std::vector<double> average_ranks(const std::vector<double>& values, const std::vector<std::size_t>& order) {
+  if (order.size() != values.size()) throw std::invalid_argument("average_ranks: the order does not cover the values");
   // Tied values share their average rank, so the order among ties is irrelevant.
-  const std::vector<std::size_t> order = ascending_order(values);
   std::vector<double> ranks(values.size());
   for (std::size_t i = 0; i < order.size();) {
     std::size_t j = i + 1;

@@ -1,5 +1,6 @@
 #include "sweep_outputs.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <future>
@@ -86,43 +87,139 @@ std::string replications_csv(const Scenario& /*scenario*/, const SweepResult& re
   return csv.text();
 }
 
-std::string summary_csv(const SweepResult& result) {
+namespace {
+
+/// What summary.csv and sensitivity.csv need of the metric columns, in metric_columns order.
+struct ColumnAnalyses {
+  struct Summary {
+    MeanSpread spread;  ///< of the replications that have a value (NaN, a never-reached date, left out)
+    std::array<double, std::size(kPercentiles)> percentiles{};  ///< likewise
+  };
+  std::vector<Summary> summaries;
+  /// Average ranks of the first inputs_kept replications, NaN ranked last; empty when not asked for or
+  /// fewer than two replications are kept.
+  std::vector<CenteredSeries> ranks;
+};
+
+/// Columns read together, row by row: a column alone is one double per row of the table, a cache line
+/// read for 8 bytes; eight adjacent columns share their lines (and bound the copies to 8 columns).
+constexpr std::size_t kColumnsPerPass = 8;
+
+/// Every metric column's analysis, in metric_columns order, the columns split over result.threads. Each
+/// column is sorted once: with NaN ranked last as +inf, the same order gives the percentiles of the
+/// values present (the +inf placeholders dropped) and, when the ranks cover every replication, the ranks.
+ColumnAnalyses analyse_columns(const SweepResult& result, bool with_ranks) {
+  const std::vector<std::pair<std::size_t, std::size_t>> columns = metric_columns(result);
+  const auto runs = static_cast<std::size_t>(result.runs);
+  const auto kept = static_cast<std::size_t>(result.inputs_kept);
+  with_ranks = with_ranks && kept >= 2;
+  ColumnAnalyses analyses;
+  analyses.summaries.resize(columns.size());
+  if (with_ranks) analyses.ranks.resize(columns.size());
+  parallel_chunks(columns.size(), result.threads, [&](std::size_t begin, std::size_t end) {
+    std::vector<std::vector<double>> block(kColumnsPerPass, std::vector<double>(runs));
+    std::vector<double> present;
+    std::vector<double> sorted;
+    for (std::size_t first = begin; first < end; first += kColumnsPerPass) {
+      const std::size_t count = std::min(kColumnsPerPass, end - first);
+      std::size_t offsets[kColumnsPerPass];
+      for (std::size_t j = 0; j < count; ++j) {
+        offsets[j] = result.column_offset[columns[first + j].first] + columns[first + j].second;
+      }
+      for (std::size_t r = 0; r < runs; ++r) {
+        const double* row = result.values.data() + r * result.column_count;
+        for (std::size_t j = 0; j < count; ++j) block[j][r] = row[offsets[j]];
+      }
+      for (std::size_t j = 0; j < count; ++j) {
+        ColumnAnalyses::Summary& summary = analyses.summaries[first + j];
+        std::vector<double>& column = block[j];  // values in replication order, then NaN as +inf
+        present.clear();
+        for (const double v : column) {
+          if (!std::isnan(v)) present.push_back(v);
+        }
+        summary.spread = mean_spread(present);
+        for (double& v : column) v = std::isnan(v) ? kInf : v;
+        const std::vector<std::size_t> order = ascending_order(column);
+        sorted.clear();
+        for (const std::size_t r : order) {
+          if (!std::isnan(result.values[r * result.column_count + offsets[j]])) sorted.push_back(column[r]);
+        }
+        for (std::size_t i = 0; i < std::size(kPercentiles); ++i) {
+          summary.percentiles[i] = percentile_sorted(sorted, kPercentiles[i]);
+        }
+        if (!with_ranks) continue;
+        if (kept == runs) {
+          analyses.ranks[first + j] = centered(average_ranks(column, order));
+        } else {
+          column.resize(kept);
+          analyses.ranks[first + j] = centered(average_ranks(column));
+          column.resize(runs);
+        }
+      }
+    }
+  });
+  return analyses;
+}
+
+std::string summary_text(const SweepResult& result, const ColumnAnalyses& analyses) {
   CsvBuilder csv;
   for (const char* h : {"owner", "metric", "n", "mean", "sd", "ci95_low", "ci95_high", "p5", "p10", "p50", "p90", "p95"}) {
     csv.field(h);
   }
   csv.end_row();
-  // Each column's statistics on the threads (columns are independent), then the rows in order.
-  struct ColumnStatistics {
-    MeanSpread spread;
-    std::array<double, std::size(kPercentiles)> percentiles{};
-  };
   const std::vector<std::pair<std::size_t, std::size_t>> columns = metric_columns(result);
-  std::vector<ColumnStatistics> statistics(columns.size());
-  parallel_chunks(columns.size(), result.threads, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t c = begin; c < end; ++c) {
-      std::vector<double> values = metric_values(result, columns[c].first, columns[c].second);
-      statistics[c].spread = mean_spread(values);
-      sort_ascending(values);
-      for (std::size_t i = 0; i < std::size(kPercentiles); ++i) {
-        statistics[c].percentiles[i] = percentile_sorted(values, kPercentiles[i]);
-      }
-    }
-  });
   for (std::size_t c = 0; c < columns.size(); ++c) {
     const auto [row, m] = columns[c];
     const bool as_date = is_target_date(result, row, m);
-    const MeanSpread& spread = statistics[c].spread;
+    const MeanSpread& spread = analyses.summaries[c].spread;
     csv.field(result.row_names[row]).field(result.metric_names[row][m]).integer(static_cast<std::int64_t>(spread.n));
     append_statistic(csv, spread.mean, as_date);
     append_statistic(csv, spread.sd, false);
     append_statistic(csv, spread.ci95_low, as_date);
     append_statistic(csv, spread.ci95_high, as_date);
-    for (const double value : statistics[c].percentiles) append_statistic(csv, value, as_date);
+    for (const double value : analyses.summaries[c].percentiles) append_statistic(csv, value, as_date);
     csv.end_row();
   }
   return csv.text();
 }
+
+/// Spearman correlations of every kept input with every metric column (the columns' ranks from
+/// analyse_columns with ranks).
+std::string sensitivity_text(const SweepResult& result, const ColumnAnalyses& analyses) {
+  CsvBuilder csv;
+  for (const char* h : {"input", "owner", "metric", "spearman"}) csv.field(h);
+  csv.end_row();
+  const std::int64_t kept = result.inputs_kept;
+  if (kept < 2) return csv.text();
+  // Spearman is a Pearson of ranks, each side centred once. Inputs are independent: their ranks and
+  // correlations are split over the threads.
+  const std::vector<CenteredSeries>& metric_ranks = analyses.ranks;
+  const std::size_t inputs = result.input_addresses.size();
+  std::vector<double> correlation(inputs * metric_ranks.size());  // [input][column]
+  parallel_chunks(inputs, result.threads, [&](std::size_t begin, std::size_t end) {
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto first = result.input_values.begin() + static_cast<std::ptrdiff_t>(i * static_cast<std::size_t>(kept));
+      const CenteredSeries input_ranks = centered(average_ranks(std::vector<double>(first, first + kept)));
+      pearson_each(input_ranks, metric_ranks,
+                   std::span<double>(correlation.data() + i * metric_ranks.size(), metric_ranks.size()));
+    }
+  });
+  for (std::size_t i = 0; i < inputs; ++i) {
+    std::size_t column = 0;
+    for (std::size_t row = 0; row < result.row_names.size(); ++row) {
+      for (std::size_t m = 0; m < result.metric_names[row].size(); ++m, ++column) {
+        csv.field(result.input_addresses[i]).field(result.row_names[row]).field(result.metric_names[row][m]);
+        append_statistic(csv, correlation[i * metric_ranks.size() + column], false);
+        csv.end_row();
+      }
+    }
+  }
+  return csv.text();
+}
+
+}  // namespace
+
+std::string summary_csv(const SweepResult& result) { return summary_text(result, analyse_columns(result, false)); }
 
 std::string bands_csv(const Scenario& scenario, const SweepResult& result) {
   CsvBuilder csv;
@@ -172,41 +269,7 @@ std::string targets_csv(const Scenario& scenario, const SweepResult& result) {
 }
 
 std::string sensitivity_csv(const SweepResult& result) {
-  CsvBuilder csv;
-  for (const char* h : {"input", "owner", "metric", "spearman"}) csv.field(h);
-  csv.end_row();
-  const std::int64_t kept = result.inputs_kept;
-  if (kept < 2) return csv.text();
-  // Rank every input and every metric column once; Spearman is then a Pearson of ranks, each side
-  // centred once. Inputs are independent: their ranks and correlations are split over the threads.
-  const std::vector<std::pair<std::size_t, std::size_t>> columns = metric_columns(result);
-  std::vector<CenteredSeries> metric_ranks(columns.size());
-  parallel_chunks(columns.size(), result.threads, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t c = begin; c < end; ++c) {
-      metric_ranks[c] = centered(average_ranks(ranked_column(result, columns[c].first, columns[c].second, kept)));
-    }
-  });
-  const std::size_t inputs = result.input_addresses.size();
-  std::vector<double> correlation(inputs * metric_ranks.size());  // [input][column]
-  parallel_chunks(inputs, result.threads, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t i = begin; i < end; ++i) {
-      const auto first = result.input_values.begin() + static_cast<std::ptrdiff_t>(i * static_cast<std::size_t>(kept));
-      const CenteredSeries input_ranks = centered(average_ranks(std::vector<double>(first, first + kept)));
-      pearson_each(input_ranks, metric_ranks,
-                   std::span<double>(correlation.data() + i * metric_ranks.size(), metric_ranks.size()));
-    }
-  });
-  for (std::size_t i = 0; i < inputs; ++i) {
-    std::size_t column = 0;
-    for (std::size_t row = 0; row < result.row_names.size(); ++row) {
-      for (std::size_t m = 0; m < result.metric_names[row].size(); ++m, ++column) {
-        csv.field(result.input_addresses[i]).field(result.row_names[row]).field(result.metric_names[row][m]);
-        append_statistic(csv, correlation[i * metric_ranks.size() + column], false);
-        csv.end_row();
-      }
-    }
-  }
-  return csv.text();
+  return sensitivity_text(result, analyse_columns(result, true));
 }
 
 std::string criticality_csv(const Scenario& scenario, const SweepResult& result) {
@@ -236,11 +299,12 @@ std::vector<std::string> write_sweep_outputs(const std::filesystem::path& folder
       },
       result.threads > 1);
   std::vector<std::string> names = {"replications.csv"};
+  const ColumnAnalyses analyses = analyse_columns(result, true);  // summary and sensitivity
   const std::vector<std::pair<std::string, std::string>> files = {
-      {"summary.csv", summary_csv(result)},
+      {"summary.csv", summary_text(result, analyses)},
       {"bands.csv", bands_csv(scenario, result)},
       {"targets.csv", targets_csv(scenario, result)},
-      {"sensitivity.csv", sensitivity_csv(result)},
+      {"sensitivity.csv", sensitivity_text(result, analyses)},
       {"criticality.csv", criticality_csv(scenario, result)},
   };
   for (const auto& [name, text] : files) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <stdexcept>
 #include <vector>
 
 namespace poweron {
@@ -47,6 +48,14 @@ TEST(Statistics, MeanSpreadUsesSampleSdAndNormalCi) {
 TEST(Statistics, AverageRanksShareTies) {
   const std::vector<double> ranks = average_ranks({10, 20, 10, 30});
   EXPECT_EQ(ranks, (std::vector<double>{1.5, 3, 1.5, 4}));
+}
+
+TEST(Statistics, AverageRanksFromAGivenOrderAgreeAndCheckItsSize) {
+  const std::vector<double> values = {10, 20, 10, 30, 20};
+  // Any ascending order with ties adjacent (here the tied 10s and 20s swapped) gives the same ranks.
+  EXPECT_EQ(average_ranks(values, {2, 0, 4, 1, 3}), average_ranks(values));
+  EXPECT_EQ(average_ranks(values, {2, 0, 4, 1, 3}), (std::vector<double>{1.5, 3.5, 1.5, 5, 3.5}));
+  EXPECT_THROW(average_ranks(values, {2, 0, 4, 1}), std::invalid_argument);
 }
 
 // Values with many ties, both zeros, negatives, infinities, whole numbers (shared low bytes) and

@@ -6,12 +6,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <cstddef>
 #include <span>
 #include <stdexcept>
 #include <string>
 
 #include "poweron/compare.hpp"
+#include "poweron/csv_writer.hpp"
 #include "poweron/inputs.hpp"
 #include "poweron/metrics.hpp"
 #include "poweron/model.hpp"
@@ -218,6 +220,74 @@ TEST(Sweep, TablesHaveSpecHeadersAndOneRowPerItem) {
   EXPECT_NE(criticality_csv(scenario, result).find("fitout,hall/p2,1\n"), std::string::npos);
   // The shell's duration must correlate positively with the first full-target date.
   EXPECT_GT(result.inputs_kept, 0);
+}
+
+// summary.csv and sensitivity.csv against the statistics computed column by column, straight from the
+// result table: the plain sort, NaN (a never-reached date) left out of the summary and ranked last in the
+// Spearman correlations, over every replication and over a kept prefix of them.
+TEST(Sweep, SummaryAndSensitivityAgreeWithTheirColumnsComputedDirectly) {
+  // A full target reached in most replications but not all: a date column partly NaN.
+  const Scenario scenario = load(kSmall, {"owners.a.targets.full.powered=4000"});
+  for (const std::int64_t limit : {std::int64_t{1000}, std::int64_t{37}}) {
+    SweepOptions options;
+    options.runs = 120;
+    options.base_seed = scenario.seed;
+    options.threads = 2;
+    options.sensitivity_limit = limit;
+    const SweepResult result = run_sweep(scenario, options);
+    ASSERT_EQ(result.inputs_kept, std::min<std::int64_t>(limit, 120));
+    const std::int64_t kept = result.inputs_kept;
+
+    CsvBuilder summary;
+    for (const char* h : {"owner", "metric", "n", "mean", "sd", "ci95_low", "ci95_high", "p5", "p10", "p50", "p90", "p95"}) {
+      summary.field(h);
+    }
+    summary.end_row();
+    std::vector<std::vector<double>> ranked_columns;  // the first `kept` replications, NaN as +inf
+    std::int64_t partly_missing = 0;  // columns with some values missing, not all
+    for (std::size_t row = 0; row < result.row_names.size(); ++row) {
+      for (std::size_t m = 0; m < result.metric_names[row].size(); ++m) {
+        std::vector<double> present;
+        std::vector<double> ranked;
+        for (std::int64_t r = 0; r < result.runs; ++r) {
+          const double v = result.value(r, row, m);
+          if (!std::isnan(v)) present.push_back(v);
+          if (r < kept) ranked.push_back(std::isnan(v) ? std::numeric_limits<double>::infinity() : v);
+        }
+        partly_missing += !present.empty() && static_cast<std::int64_t>(present.size()) < result.runs;
+        ranked_columns.push_back(ranked);
+        const bool as_date = is_date_metric(result.metric_names[row][m]);
+        const MeanSpread spread = mean_spread(present);
+        std::sort(present.begin(), present.end());
+        summary.field(result.row_names[row]).field(result.metric_names[row][m]).integer(static_cast<std::int64_t>(spread.n));
+        append_statistic(summary, spread.mean, as_date);
+        append_statistic(summary, spread.sd, false);  // in days for a date
+        append_statistic(summary, spread.ci95_low, as_date);
+        append_statistic(summary, spread.ci95_high, as_date);
+        for (const double p : {5.0, 10.0, 50.0, 90.0, 95.0}) append_statistic(summary, percentile_sorted(present, p), as_date);
+        summary.end_row();
+      }
+    }
+    EXPECT_GT(partly_missing, 0);
+    EXPECT_EQ(summary_csv(result), summary.text()) << "limit " << limit;
+
+    CsvBuilder sensitivity;
+    for (const char* h : {"input", "owner", "metric", "spearman"}) sensitivity.field(h);
+    sensitivity.end_row();
+    for (std::size_t i = 0; i < result.input_addresses.size(); ++i) {
+      const auto first = result.input_values.begin() + static_cast<std::ptrdiff_t>(i * static_cast<std::size_t>(kept));
+      const std::vector<double> input(first, first + kept);
+      std::size_t column = 0;
+      for (std::size_t row = 0; row < result.row_names.size(); ++row) {
+        for (std::size_t m = 0; m < result.metric_names[row].size(); ++m, ++column) {
+          sensitivity.field(result.input_addresses[i]).field(result.row_names[row]).field(result.metric_names[row][m]);
+          sensitivity.number(spearman(input, ranked_columns[column]));
+          sensitivity.end_row();
+        }
+      }
+    }
+    EXPECT_EQ(sensitivity_csv(result), sensitivity.text()) << "limit " << limit;
+  }
 }
 
 TEST(Sweep, BandsBracketTheMedianAndMatchExactPercentilesForSmallCounts) {

@@ -37,6 +37,9 @@ void sort_ascending(std::vector<double>& values);
 
 /// Ranks 1..n with ties given their average rank. REQUIRES: no NaN.
 std::vector<double> average_ranks(const std::vector<double>& values);
+/// average_ranks(values) from an ascending order of them (ascending_order(values) or any other order
+/// with equal values adjacent), for a caller that sorts once for several uses.
+std::vector<double> average_ranks(const std::vector<double>& values, const std::vector<std::size_t>& ascending);
 
 /// Pearson correlation of x and y. NaN when the sizes differ, n < 2, or either side is constant.
 double pearson(const std::vector<double>& x, const std::vector<double>& y);
