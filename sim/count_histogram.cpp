@@ -6,7 +6,6 @@
 #include <stdexcept>
 #include <string>
 
-#include "huge_pages.hpp"
 
 namespace poweron {
 namespace {
@@ -48,7 +47,7 @@ HistogramSet::HistogramSet(std::size_t groups, std::size_t days, std::int64_t ma
   if (blocks >= std::numeric_limits<std::uint32_t>::max()) {
     throw std::invalid_argument("HistogramSet: " + std::to_string(blocks) + " blocks are more than an index holds");
   }
-  block_id_.assign(blocks, 0);
+  block_id_.resize(blocks);  // 0: no block; no page touched yet
   bin_low_.assign(blocks_per_row_ * kBlockBins, 0);
   for (std::size_t bin = 0; bin < bins_; ++bin) bin_low_[bin] = lowest_of_bin(bin, precision_bits_);
   // Narrow cells hold counts up to the capacity and offset sums up to capacity x (widest bin - 1).
@@ -58,10 +57,7 @@ HistogramSet::HistogramSet(std::size_t groups, std::size_t days, std::int64_t ma
           : std::int64_t{1} << (63 - __builtin_clzll(static_cast<unsigned long long>(max_value_)) - precision_bits_ + 1);
   constexpr std::int64_t kNarrowMax = std::numeric_limits<std::int32_t>::max();
   wide_ = !(capacity >= 0 && capacity <= kNarrowMax && (widest == 1 || capacity <= kNarrowMax / (widest - 1)));
-  with_pool([&](auto& pool) {
-    pool.resize(blocks * kBlockBins);  // no page touched yet
-    advise_huge_pages(pool.data(), pool.size() * sizeof(pool[0]));
-  });
+  with_pool([&](auto& pool) { pool.resize(blocks * kBlockBins); });  // no page touched yet
 }
 
 int HistogramSet::precision_for_budget(std::size_t series, std::int64_t max_value, std::size_t budget_bytes,

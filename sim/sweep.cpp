@@ -21,7 +21,6 @@
 #include "poweron/result.hpp"
 #include "poweron/run_accumulator.hpp"
 #include "poweron/sampling.hpp"
-#include "huge_pages.hpp"
 #include "id_index.hpp"
 
 namespace poweron {
@@ -173,12 +172,11 @@ void prepare_result(const SweepPlan& plan, SweepResult& result, std::int64_t fir
     result.column_offset.push_back(result.column_count);
     result.column_count += result.metric_names.back().size();
   }
-  // The per-replication tables are megabytes, left untouched here (SweepTable) and advised into huge
-  // pages: the workers fault them in, a few faults instead of one per 4 KiB page. Each replication run
-  // writes its whole row; the rows of replications outside [first_run, end_run) are NaN.
+  // The per-replication tables are megabytes, left untouched here (SweepTable: in huge pages): the
+  // workers fault them in, a few faults instead of one per 4 KiB page. Each replication run writes its
+  // whole row; the rows of replications outside [first_run, end_run) are NaN.
   const std::size_t columns = result.column_count;
   result.values.resize(static_cast<std::size_t>(options.runs) * columns);
-  advise_huge_pages(result.values.data(), result.values.size() * sizeof(double));
   const auto first_row = static_cast<std::size_t>(first_run);
   const auto end_row = static_cast<std::size_t>(end_run);
   std::fill(result.values.begin(), result.values.begin() + static_cast<std::ptrdiff_t>(first_row * columns),
@@ -196,7 +194,6 @@ void prepare_result(const SweepPlan& plan, SweepResult& result, std::int64_t fir
                              ? 0
                              : std::min({options.runs, options.sensitivity_limit, by_budget});
     result.input_values.resize(result.input_addresses.size() * static_cast<std::size_t>(result.inputs_kept));
-    advise_huge_pages(result.input_values.data(), result.input_values.size() * sizeof(double));
   }
 
   if (options.criticality) {

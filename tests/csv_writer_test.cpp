@@ -165,7 +165,7 @@ TEST(CsvWriter, FileWriterStreamsExactBytesAndReplacesOnCommitOnly) {
   TempFolder folder("stream");
   const fs::path target = folder.path() / "sub" / "rows.csv";
   write_file_atomic(target, "old\n");
-  // 60,000 rows of ~40 bytes: about 2.4 MB, so the 1 MiB buffer is written out twice before commit.
+  // 60,000 rows of ~40 bytes: about 2.4 MB, so the buffer is written out several times before commit.
   CsvBuilder expected;
   sample_rows(expected, 60000);
   ASSERT_GT(expected.text().size(), 2 * CsvFileWriter::kBufferBytes);
@@ -227,7 +227,7 @@ TEST(CsvWriter, FileWriterFailuresNameThePathAndLeaveNoTemporary) {
 TEST(CsvWriter, AtomicWriteOfContentsLargerThanTheBuffer) {
   TempFolder folder("large");
   const fs::path target = folder.path() / "big.txt";
-  // 3 MiB + 5 bytes of a repeating pattern: written past the buffer, byte for byte.
+  // Three buffers and 5 bytes of a repeating pattern: written past the buffer, byte for byte.
   std::string contents(3 * CsvFileWriter::kBufferBytes + 5, ' ');
   for (std::size_t i = 0; i < contents.size(); ++i) contents[i] = static_cast<char>('a' + i % 26);
   write_file_atomic(target, contents);

@@ -49,7 +49,7 @@ class HistogramSet {
   /// `groups` x `days` histograms over values 0..max_value with `precision_bits` k in [1, 16]
   /// (std::invalid_argument otherwise, or for days < 1). `capacity` bounds the values any one series-day
   /// will hold, merges and assignments included (a sweep: its replications); within it, 8-byte cells.
-  /// The pool is advised into huge pages and left untouched: only the blocks in use cost memory.
+  /// The pool and its index are left untouched (in huge pages): only the blocks in use cost memory.
   HistogramSet(std::size_t groups, std::size_t days, std::int64_t max_value, int precision_bits,
                std::int64_t capacity = std::numeric_limits<std::int64_t>::max());
 
@@ -181,7 +181,8 @@ class HistogramSet {
   std::size_t blocks_in_use_ = 0;
   bool wide_ = true;  ///< 16-byte cells: the capacity does not keep counts and offsets within 32 bits
   /// [(group * days + day) * blocks_per_row + block]: 1 + the block's place in the pool, 0 for none.
-  std::vector<std::uint32_t> block_id_;
+  /// Untouched until used, like the pool: a sweep's worker writes the entries of the blocks it uses.
+  std::vector<std::uint32_t, UntouchedZeroAllocator<std::uint32_t>> block_id_;
   /// The lowest value of each bin (blocks_per_row x kBlockBins, the padding 0).
   std::vector<std::int64_t> bin_low_;
   /// Blocks in the order they were first used, kBlockBins cells each; sized for every block, untouched
