@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <limits>
 #include <vector>
 
@@ -18,6 +19,35 @@ TEST(Date, ParsesAndFormatsRoundTrip) {
   EXPECT_EQ(*parse_date("1970-01-01"), 0);
   EXPECT_EQ(*parse_date("2024-03-01") - *d, 1);
   EXPECT_EQ(*parse_date("2025-01-01") - *parse_date("2024-01-01"), 366);
+}
+
+// Days from year -3 to 10002 format as printf's %04d-%02u-%02u of their civil date (every day near the
+// ends of the digit-by-digit path and in the years scenarios use, every 37th day between), and the
+// formats of years 1000-9999 parse back to the same day.
+TEST(Date, FormatsDaysAsPrintfWouldAndRoundTrips) {
+  int year = -3;
+  unsigned month = 11;
+  unsigned day = 1;  // the civil date of `d`, stepped along by hand
+  auto advance = [&] {
+    static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (++day <= (month == 2 && leap ? 29u : kDays[month - 1])) return;
+    day = 1;
+    if (++month <= 12) return;
+    month = 1;
+    ++year;
+  };
+  const Date last = date_from_civil(10002, 2, 28);
+  for (Date d = date_from_civil(year, month, day); d <= last; ++d, advance()) {
+    if (!(year < 2200 || year > 9980 || d % 37 == 0)) continue;
+    char expected[32];
+    std::snprintf(expected, sizeof expected, "%04d-%02u-%02u", year, month, day);
+    ASSERT_EQ(format_date(d), expected) << d;
+    if (year >= 1000 && year <= 9999) {
+      ASSERT_EQ(parse_date(expected), d) << expected;
+    }
+  }
+  EXPECT_EQ(year, 10002);
 }
 
 TEST(Date, RejectsMalformedAndImpossibleDates) {
