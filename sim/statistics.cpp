@@ -8,6 +8,7 @@
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 namespace poweron {
@@ -127,36 +128,74 @@ double pearson(const CenteredSeries& x, const CenteredSeries& y) {
   return sxy / std::sqrt(x.sum_squares * y.sum_squares);
 }
 
-void pearson_each(const CenteredSeries& x, std::span<const CenteredSeries> ys, std::span<double> out) {
+RankTable::RankTable(std::size_t rows, std::size_t n) : n_(n), sum_squares_(rows, 0) {
+  if (n > kMaxValues) {
+    throw std::invalid_argument("RankTable: " + std::to_string(n) + " values per series, more than " +
+                                std::to_string(kMaxValues));
+  }
+  doubled_.resize(rows * n);
+}
+
+void RankTable::set(std::size_t r, const std::vector<double>& values, const std::vector<std::size_t>& order) {
+  if (values.size() != n_ || order.size() != n_) throw std::invalid_argument("RankTable: a series of another size");
+  std::int32_t* out = doubled_.data() + r * n_;
+  const auto n_plus_one = static_cast<std::int64_t>(n_) + 1;
+  std::int64_t squares = 0;
+  for (std::size_t i = 0; i < n_;) {
+    std::size_t j = i + 1;
+    while (j < n_ && values[order[j]] == values[order[i]]) ++j;
+    // Ranks i+1..j share their average (i + 1 + j) / 2: doubled and centred, i + 1 + j - (n + 1).
+    const std::int64_t doubled = static_cast<std::int64_t>(i + 1 + j) - n_plus_one;
+    for (std::size_t k = i; k < j; ++k) out[order[k]] = static_cast<std::int32_t>(doubled);
+    squares += doubled * doubled * static_cast<std::int64_t>(j - i);
+    i = j;
+  }
+  sum_squares_[r] = squares;
+}
+
+double RankTable::correlation(std::size_t a, std::int64_t products, const RankTable& other, std::size_t b) const {
+  const std::int64_t xx = sum_squares_[a];
+  const std::int64_t yy = other.sum_squares_[b];
+  if (n_ < 2 || xx == 0 || yy == 0) return kNaN;
+  // The Pearson correlation of the ranks: each sum is 4x that of the half-integer deviations, and the
+  // powers of two cancel exactly (in the product, the square root and the quotient alike).
+  return static_cast<double>(products) / std::sqrt(static_cast<double>(xx) * static_cast<double>(yy));
+}
+
+double RankTable::spearman(std::size_t a, const RankTable& other, std::size_t b) const {
+  if (other.n_ != n_) return kNaN;
+  const std::int32_t* x = row(a);
+  const std::int32_t* y = other.row(b);
+  std::int64_t products = 0;
+  for (std::size_t i = 0; i < n_; ++i) products += static_cast<std::int64_t>(x[i]) * y[i];
+  return correlation(a, products, other, b);
+}
+
+void RankTable::spearman_each(std::size_t a, const RankTable& other, std::span<double> out) const {
   constexpr std::size_t kAtOnce = 4;
-  const std::size_t n = x.deviations.size();
-  std::size_t j = 0;
-  for (; j + kAtOnce <= ys.size(); j += kAtOnce) {
-    bool same_sizes = true;
-    for (std::size_t k = 0; k < kAtOnce; ++k) same_sizes = same_sizes && ys[j + k].deviations.size() == n;
-    if (!same_sizes || n < 2) {
-      for (std::size_t k = 0; k < kAtOnce; ++k) out[j + k] = pearson(x, ys[j + k]);
-      continue;
-    }
-    const double* a = x.deviations.data();
-    const double* b0 = ys[j].deviations.data();
-    const double* b1 = ys[j + 1].deviations.data();
-    const double* b2 = ys[j + 2].deviations.data();
-    const double* b3 = ys[j + 3].deviations.data();
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;  // pearson's sxy, one per series
-    for (std::size_t i = 0; i < n; ++i) {
-      s0 += a[i] * b0[i];
-      s1 += a[i] * b1[i];
-      s2 += a[i] * b2[i];
-      s3 += a[i] * b3[i];
-    }
-    const double sums[kAtOnce] = {s0, s1, s2, s3};
-    for (std::size_t k = 0; k < kAtOnce; ++k) {
-      const CenteredSeries& y = ys[j + k];
-      out[j + k] = x.sum_squares == 0 || y.sum_squares == 0 ? kNaN : sums[k] / std::sqrt(x.sum_squares * y.sum_squares);
+  std::size_t b = 0;
+  if (other.n_ == n_) {
+    const std::int32_t* x = row(a);
+    for (; b + kAtOnce <= other.rows(); b += kAtOnce) {
+      const std::int32_t* y0 = other.row(b);
+      const std::int32_t* y1 = other.row(b + 1);
+      const std::int32_t* y2 = other.row(b + 2);
+      const std::int32_t* y3 = other.row(b + 3);
+      std::int64_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+      for (std::size_t i = 0; i < n_; ++i) {
+        const std::int64_t xi = x[i];
+        s0 += xi * y0[i];
+        s1 += xi * y1[i];
+        s2 += xi * y2[i];
+        s3 += xi * y3[i];
+      }
+      out[b] = correlation(a, s0, other, b);
+      out[b + 1] = correlation(a, s1, other, b + 1);
+      out[b + 2] = correlation(a, s2, other, b + 2);
+      out[b + 3] = correlation(a, s3, other, b + 3);
     }
   }
-  for (; j < ys.size(); ++j) out[j] = pearson(x, ys[j]);
+  for (; b < other.rows(); ++b) out[b] = spearman(a, other, b);
 }
 
 double pearson(const std::vector<double>& x, const std::vector<double>& y) {

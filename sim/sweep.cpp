@@ -21,6 +21,7 @@
 #include "poweron/result.hpp"
 #include "poweron/run_accumulator.hpp"
 #include "poweron/sampling.hpp"
+#include "poweron/statistics.hpp"
 #include "id_index.hpp"
 
 namespace poweron {
@@ -192,7 +193,8 @@ void prepare_result(const SweepPlan& plan, SweepResult& result, std::int64_t fir
     const auto by_budget = static_cast<std::int64_t>(options.sensitivity_budget_bytes / (inputs * sizeof(double)));
     result.inputs_kept = result.input_addresses.empty()
                              ? 0
-                             : std::min({options.runs, options.sensitivity_limit, by_budget});
+                             : std::min({options.runs, options.sensitivity_limit, by_budget,
+                                         static_cast<std::int64_t>(RankTable::kMaxValues)});
     result.input_values.resize(result.input_addresses.size() * static_cast<std::size_t>(result.inputs_kept));
   }
 

@@ -96,9 +96,9 @@ struct ColumnAnalyses {
     std::array<double, std::size(kPercentiles)> percentiles{};  ///< likewise
   };
   std::vector<Summary> summaries;
-  /// Average ranks of the first inputs_kept replications, NaN ranked last; empty when not asked for or
-  /// fewer than two replications are kept.
-  std::vector<CenteredSeries> ranks;
+  /// Ranks of the first inputs_kept replications, NaN ranked last, a row per column; no rows when not
+  /// asked for or fewer than two replications are kept.
+  RankTable ranks{0, 0};
 };
 
 /// Columns read together, row by row: a column alone is one double per row of the table, a cache line
@@ -115,7 +115,7 @@ ColumnAnalyses analyse_columns(const SweepResult& result, bool with_ranks) {
   with_ranks = with_ranks && kept >= 2;
   ColumnAnalyses analyses;
   analyses.summaries.resize(columns.size());
-  if (with_ranks) analyses.ranks.resize(columns.size());
+  if (with_ranks) analyses.ranks = RankTable(columns.size(), kept);
   parallel_chunks(columns.size(), result.threads, [&](std::size_t begin, std::size_t end) {
     std::vector<std::vector<double>> block(kColumnsPerPass, std::vector<double>(runs));
     std::vector<double> present;
@@ -149,10 +149,10 @@ ColumnAnalyses analyse_columns(const SweepResult& result, bool with_ranks) {
         }
         if (!with_ranks) continue;
         if (kept == runs) {
-          analyses.ranks[first + j] = centered(average_ranks(column, order));
+          analyses.ranks.set(first + j, column, order);
         } else {
           column.resize(kept);
-          analyses.ranks[first + j] = centered(average_ranks(column));
+          analyses.ranks.set(first + j, column);
           column.resize(runs);
         }
       }
@@ -191,17 +191,20 @@ std::string sensitivity_text(const SweepResult& result, const ColumnAnalyses& an
   csv.end_row();
   const std::int64_t kept = result.inputs_kept;
   if (kept < 2) return csv.text();
-  // Spearman is a Pearson of ranks, each side centred once. Inputs are independent: their ranks and
-  // correlations are split over the threads.
-  const std::vector<CenteredSeries>& metric_ranks = analyses.ranks;
+  // Each input is ranked once, into its thread's one-row table, and correlated with every column's ranks.
+  // Inputs are independent: they are split over the threads.
+  const RankTable& metric_ranks = analyses.ranks;
+  const std::size_t columns = metric_ranks.rows();
   const std::size_t inputs = result.input_addresses.size();
-  std::vector<double> correlation(inputs * metric_ranks.size());  // [input][column]
+  std::vector<double> correlation(inputs * columns);  // [input][column]
   parallel_chunks(inputs, result.threads, [&](std::size_t begin, std::size_t end) {
+    RankTable input_ranks(1, static_cast<std::size_t>(kept));
+    std::vector<double> input;
     for (std::size_t i = begin; i < end; ++i) {
       const auto first = result.input_values.begin() + static_cast<std::ptrdiff_t>(i * static_cast<std::size_t>(kept));
-      const CenteredSeries input_ranks = centered(average_ranks(std::vector<double>(first, first + kept)));
-      pearson_each(input_ranks, metric_ranks,
-                   std::span<double>(correlation.data() + i * metric_ranks.size(), metric_ranks.size()));
+      input.assign(first, first + kept);
+      input_ranks.set(0, input);
+      input_ranks.spearman_each(0, metric_ranks, std::span<double>(correlation.data() + i * columns, columns));
     }
   });
   for (std::size_t i = 0; i < inputs; ++i) {
@@ -209,7 +212,7 @@ std::string sensitivity_text(const SweepResult& result, const ColumnAnalyses& an
     for (std::size_t row = 0; row < result.row_names.size(); ++row) {
       for (std::size_t m = 0; m < result.metric_names[row].size(); ++m, ++column) {
         csv.field(result.input_addresses[i]).field(result.row_names[row]).field(result.metric_names[row][m]);
-        append_statistic(csv, correlation[i * metric_ranks.size() + column], false);
+        append_statistic(csv, correlation[i * columns + column], false);
         csv.end_row();
       }
     }

@@ -113,34 +113,57 @@ TEST(Statistics, SpearmanOfMonotoneAndReversedAndConstant) {
   EXPECT_NEAR(spearman({1, 2, 3, 4, 5}, {20, 10, 40, 30, 50}), 0.8, 1e-12);
 }
 
-TEST(Statistics, PearsonEachEqualsPearsonBitForBit) {
-  // Nine series (two groups of four and one left over) of 1,001 values against one: equal bits to the
-  // pair-by-pair correlation, including a constant series (NaN) and one of another length (NaN).
+TEST(Statistics, RankTableSpearmanEqualsSpearmanBitForBit) {
+  // Nine series (two groups of four and one left over) of 1,001 values against one, with many ties in
+  // some: equal bits to spearman() pair by pair, a constant series (NaN) included.
   std::uint64_t x = 3;
   auto next = [&x] {
     x = x * 6364136223846793005ULL + 1442695040888963407ULL;
     return static_cast<double>(x >> 11) * 0x1.0p-53;
   };
-  std::vector<double> base(1001);
+  constexpr std::size_t kN = 1001;
+  std::vector<double> base(kN);
   for (double& v : base) v = next();
-  std::vector<CenteredSeries> ys;
-  for (int j = 0; j < 9; ++j) {
-    std::vector<double> values(j == 5 ? 1000 : 1001);
-    for (std::size_t i = 0; i < values.size(); ++i) values[i] = j == 2 ? 7.0 : base[i] * j + next();
-    ys.push_back(centered(values));
+  std::vector<std::vector<double>> ys;
+  RankTable table(9, kN);
+  for (std::size_t j = 0; j < 9; ++j) {
+    std::vector<double> values(kN);
+    for (std::size_t i = 0; i < kN; ++i) {
+      const double v = base[i] * static_cast<double>(j) + next();
+      values[i] = j == 2 ? 7.0 : (j % 3 == 0 ? std::floor(v * 10) : v);  // constant; ties; continuous
+    }
+    table.set(j, values);
+    ys.push_back(values);
   }
-  const CenteredSeries xs = centered(base);
-  std::vector<double> out(ys.size());
-  pearson_each(xs, ys, out);
+  RankTable xs(1, kN);
+  xs.set(0, base);
+  std::vector<double> out(9);
+  xs.spearman_each(0, table, out);
   for (std::size_t j = 0; j < ys.size(); ++j) {
-    const double expected = pearson(xs, ys[j]);
-    if (j == 2 || j == 5) {
-      EXPECT_TRUE(std::isnan(out[j])) << j;
-    } else {
+    const double expected = spearman(base, ys[j]);
+    EXPECT_EQ(std::isnan(out[j]), j == 2) << j;
+    if (j != 2) {
       EXPECT_EQ(out[j], expected) << j;
-      EXPECT_FALSE(std::isnan(out[j])) << j;
+      EXPECT_EQ(xs.spearman(0, table, j), expected) << j;
     }
   }
+  // Symmetric, and a series with itself correlates exactly 1.
+  EXPECT_EQ(table.spearman(4, xs, 0), xs.spearman(0, table, 4));
+  EXPECT_EQ(table.spearman(3, table, 3), 1.0);
+}
+
+TEST(Statistics, RankTableChecksSizes) {
+  RankTable table(2, 3);
+  EXPECT_THROW(table.set(0, {1, 2}), std::invalid_argument);
+  EXPECT_THROW(table.set(0, {1, 2, 3}, {0, 1}), std::invalid_argument);
+  EXPECT_THROW(RankTable(1, RankTable::kMaxValues + 1), std::invalid_argument);
+  table.set(0, {3, 1, 2});
+  RankTable other(1, 4);
+  other.set(0, {1, 2, 3, 4});
+  EXPECT_TRUE(std::isnan(table.spearman(0, other, 0)));  // other lengths
+  RankTable one(1, 1);
+  one.set(0, {5});
+  EXPECT_TRUE(std::isnan(one.spearman(0, one, 0)));  // n < 2
 }
 
 }  // namespace

@@ -42,7 +42,7 @@ struct SweepOptions {
   bool sensitivity = true;      ///< record sampled inputs for rank correlations
   bool criticality = true;      ///< count critical construction tasks per phase
   /// Replications whose inputs are kept for sensitivity: the first min(runs, limit), further capped so
-  /// the kept inputs fit `sensitivity_budget_bytes`.
+  /// the kept inputs fit `sensitivity_budget_bytes`, and at RankTable::kMaxValues (statistics.hpp).
   std::int64_t sensitivity_limit = 100'000;
   std::size_t sensitivity_budget_bytes = std::size_t{256} << 20;
   /// The most memory one set of band histograms may take; decides their precision (see HistogramSet)
