@@ -50,7 +50,7 @@ MeanSpread mean_spread(const std::vector<double>& values) {
   return out;
 }
 
-std::vector<std::size_t> ascending_order(const std::vector<double>& values) {
+std::vector<std::size_t> ascending_order(std::span<const double> values) {
   // LSD radix sort of (key, index) by 8-bit digits of the key: the double's bits mapped to an unsigned
   // integer of the same order (negative values all bits flipped, others the sign bit set). A digit that
   // every key shares (the exponent's high bits, the zero low bits of whole numbers) needs no pass.
@@ -59,12 +59,13 @@ std::vector<std::size_t> ascending_order(const std::vector<double>& values) {
     std::size_t index;
   };
   const std::size_t n = values.size();
-  // The thread's buffers, kept from call to call: a sweep sorts hundreds of columns, and fresh buffers of
-  // this size come from the kernel each time (page faults, zeroing) and cost more than the sort.
-  thread_local std::vector<Entry> entries;
-  thread_local std::vector<Entry> scratch;
-  entries.resize(n);
-  scratch.resize(n);
+  // The entries and the passes' scratch, one buffer kept by the thread from call to call: a sweep sorts
+  // hundreds of columns, and fresh memory costs a page fault per 4 KiB, more than the sort (as one
+  // UntouchedZeroAllocator buffer, a large one is a few huge pages).
+  thread_local std::vector<Entry, UntouchedZeroAllocator<Entry>> buffer;
+  if (buffer.size() < 2 * n) buffer.resize(2 * n);
+  Entry* entries = buffer.data();
+  Entry* scratch = buffer.data() + n;
   std::array<std::array<std::size_t, 256>, 8> counts{};
   for (std::size_t i = 0; i < n; ++i) {
     const auto bits = std::bit_cast<std::uint64_t>(values[i]);
@@ -76,8 +77,8 @@ std::vector<std::size_t> ascending_order(const std::vector<double>& values) {
     if (counts[d][(entries[0].key >> (8 * d)) & 0xff] == n) continue;  // one digit value: order unchanged
     std::size_t start = 0;
     for (std::size_t& count : counts[d]) start += std::exchange(count, start);  // counts become offsets
-    for (const Entry& entry : entries) scratch[counts[d][(entry.key >> (8 * d)) & 0xff]++] = entry;
-    entries.swap(scratch);
+    for (std::size_t i = 0; i < n; ++i) scratch[counts[d][(entries[i].key >> (8 * d)) & 0xff]++] = entries[i];
+    std::swap(entries, scratch);
   }
   std::vector<std::size_t> order(n);
   for (std::size_t i = 0; i < n; ++i) order[i] = entries[i].index;
@@ -136,7 +137,7 @@ RankTable::RankTable(std::size_t rows, std::size_t n) : n_(n), sum_squares_(rows
   doubled_.resize(rows * n);
 }
 
-void RankTable::set(std::size_t r, const std::vector<double>& values, const std::vector<std::size_t>& order) {
+void RankTable::set(std::size_t r, std::span<const double> values, const std::vector<std::size_t>& order) {
   if (values.size() != n_ || order.size() != n_) throw std::invalid_argument("RankTable: a series of another size");
   std::int32_t* out = doubled_.data() + r * n_;
   const auto n_plus_one = static_cast<std::int64_t>(n_) + 1;

@@ -6,12 +6,14 @@
 #include <future>
 #include <iterator>
 #include <limits>
+#include <span>
 #include <utility>
 
 #include "parallel_work.hpp"
 #include "poweron/csv_writer.hpp"
 #include "poweron/metrics.hpp"
 #include "poweron/statistics.hpp"
+#include "poweron/untouched_zero_allocator.hpp"
 
 namespace poweron {
 namespace {
@@ -117,7 +119,9 @@ ColumnAnalyses analyse_columns(const SweepResult& result, bool with_ranks) {
   analyses.summaries.resize(columns.size());
   if (with_ranks) analyses.ranks = RankTable(columns.size(), kept);
   parallel_chunks(columns.size(), result.threads, [&](std::size_t begin, std::size_t end) {
-    std::vector<std::vector<double>> block(kColumnsPerPass, std::vector<double>(runs));
+    // The columns of a pass, one after another: one buffer (a few huge pages when large, see
+    // UntouchedZeroAllocator), not eight fresh vectors faulted in 4 KiB at a time.
+    std::vector<double, UntouchedZeroAllocator<double>> block(kColumnsPerPass * runs);
     std::vector<double> present;
     std::vector<double> sorted;
     for (std::size_t first = begin; first < end; first += kColumnsPerPass) {
@@ -128,11 +132,11 @@ ColumnAnalyses analyse_columns(const SweepResult& result, bool with_ranks) {
       }
       for (std::size_t r = 0; r < runs; ++r) {
         const double* row = result.values.data() + r * result.column_count;
-        for (std::size_t j = 0; j < count; ++j) block[j][r] = row[offsets[j]];
+        for (std::size_t j = 0; j < count; ++j) block[j * runs + r] = row[offsets[j]];
       }
       for (std::size_t j = 0; j < count; ++j) {
         ColumnAnalyses::Summary& summary = analyses.summaries[first + j];
-        std::vector<double>& column = block[j];  // values in replication order, then NaN as +inf
+        const std::span<double> column(block.data() + j * runs, runs);  // replication order; then NaN as +inf
         present.clear();
         for (const double v : column) {
           if (!std::isnan(v)) present.push_back(v);
@@ -151,9 +155,7 @@ ColumnAnalyses analyse_columns(const SweepResult& result, bool with_ranks) {
         if (kept == runs) {
           analyses.ranks.set(first + j, column, order);
         } else {
-          column.resize(kept);
-          analyses.ranks.set(first + j, column);
-          column.resize(runs);
+          analyses.ranks.set(first + j, column.first(kept));
         }
       }
     }
@@ -183,14 +185,14 @@ std::string summary_text(const SweepResult& result, const ColumnAnalyses& analys
   return csv.text();
 }
 
-/// Spearman correlations of every kept input with every metric column (the columns' ranks from
-/// analyse_columns with ranks).
-std::string sensitivity_text(const SweepResult& result, const ColumnAnalyses& analyses) {
-  CsvBuilder csv;
+/// sensitivity.csv into any CSV writer: the Spearman correlations of every kept input with every metric
+/// column (the columns' ranks from analyse_columns with ranks).
+template <typename Writer>
+void emit_sensitivity(Writer& csv, const SweepResult& result, const ColumnAnalyses& analyses) {
   for (const char* h : {"input", "owner", "metric", "spearman"}) csv.field(h);
   csv.end_row();
   const std::int64_t kept = result.inputs_kept;
-  if (kept < 2) return csv.text();
+  if (kept < 2) return;
   // Each input is ranked once, into its thread's one-row table, and correlated with every column's ranks.
   // Inputs are independent: they are split over the threads.
   const RankTable& metric_ranks = analyses.ranks;
@@ -199,11 +201,9 @@ std::string sensitivity_text(const SweepResult& result, const ColumnAnalyses& an
   std::vector<double> correlation(inputs * columns);  // [input][column]
   parallel_chunks(inputs, result.threads, [&](std::size_t begin, std::size_t end) {
     RankTable input_ranks(1, static_cast<std::size_t>(kept));
-    std::vector<double> input;
     for (std::size_t i = begin; i < end; ++i) {
-      const auto first = result.input_values.begin() + static_cast<std::ptrdiff_t>(i * static_cast<std::size_t>(kept));
-      input.assign(first, first + kept);
-      input_ranks.set(0, input);
+      input_ranks.set(0, std::span<const double>(result.input_values.data() + i * static_cast<std::size_t>(kept),
+                                                 static_cast<std::size_t>(kept)));
       input_ranks.spearman_each(0, metric_ranks, std::span<double>(correlation.data() + i * columns, columns));
     }
   });
@@ -217,24 +217,20 @@ std::string sensitivity_text(const SweepResult& result, const ColumnAnalyses& an
       }
     }
   }
-  return csv.text();
 }
 
-}  // namespace
-
-std::string summary_csv(const SweepResult& result) { return summary_text(result, analyse_columns(result, false)); }
-
-std::string bands_csv(const Scenario& scenario, const SweepResult& result) {
-  CsvBuilder csv;
+/// bands.csv into any CSV writer.
+template <typename Writer>
+void emit_bands(Writer& csv, const Scenario& scenario, const SweepResult& result) {
   for (const char* h : {"date", "owner", "state", "p10", "p50", "p90", "mean"}) csv.field(h);
   csv.end_row();
-  if (!result.bands) return csv.text();
+  if (!result.bands) return;
   const HistogramSet& bands = *result.bands;
-  constexpr double kPercentiles[] = {10, 50, 90};
-  constexpr std::size_t kWidth = std::size(kPercentiles) + 1;  // then the mean
+  constexpr double kBandPercentiles[] = {10, 50, 90};
+  constexpr std::size_t kWidth = std::size(kBandPercentiles) + 1;  // then the mean
   std::vector<std::vector<double>> statistics(bands.groups());  // per group (row, state k), as day_statistics
   parallel_chunks(bands.groups(), result.threads, [&](std::size_t begin, std::size_t end) {
-    for (std::size_t group = begin; group < end; ++group) statistics[group] = bands.day_statistics(group, kPercentiles);
+    for (std::size_t group = begin; group < end; ++group) statistics[group] = bands.day_statistics(group, kBandPercentiles);
   });
   for (std::int64_t d = 0; d < result.days; ++d) {
     const std::string date = format_date(static_cast<Date>(scenario.start + d));
@@ -247,6 +243,15 @@ std::string bands_csv(const Scenario& scenario, const SweepResult& result) {
       }
     }
   }
+}
+
+}  // namespace
+
+std::string summary_csv(const SweepResult& result) { return summary_text(result, analyse_columns(result, false)); }
+
+std::string bands_csv(const Scenario& scenario, const SweepResult& result) {
+  CsvBuilder csv;
+  emit_bands(csv, scenario, result);
   return csv.text();
 }
 
@@ -272,7 +277,9 @@ std::string targets_csv(const Scenario& scenario, const SweepResult& result) {
 }
 
 std::string sensitivity_csv(const SweepResult& result) {
-  return sensitivity_text(result, analyse_columns(result, true));
+  CsvBuilder csv;
+  emit_sensitivity(csv, result, analyse_columns(result, true));
+  return csv.text();
 }
 
 std::string criticality_csv(const Scenario& scenario, const SweepResult& result) {
@@ -291,7 +298,7 @@ std::string criticality_csv(const Scenario& scenario, const SweepResult& result)
 
 std::vector<std::string> write_sweep_outputs(const std::filesystem::path& folder, const Scenario& scenario,
                                              const SweepResult& result) {
-  // replications.csv, the largest, streams to its file on a second thread while this one builds the
+  // replications.csv, the largest, streams to its file on a second thread while this one writes the
   // others (whose builders split their own work over result.threads); a failure of either reaches the
   // caller, and the future's destructor waits for the second thread before this frame unwinds.
   std::future<void> replications_written = start_beside(
@@ -302,18 +309,23 @@ std::vector<std::string> write_sweep_outputs(const std::filesystem::path& folder
       },
       result.threads > 1);
   std::vector<std::string> names = {"replications.csv"};
-  const ColumnAnalyses analyses = analyse_columns(result, true);  // summary and sensitivity
-  const std::vector<std::pair<std::string, std::string>> files = {
-      {"summary.csv", summary_text(result, analyses)},
-      {"bands.csv", bands_csv(scenario, result)},
-      {"targets.csv", targets_csv(scenario, result)},
-      {"sensitivity.csv", sensitivity_text(result, analyses)},
-      {"criticality.csv", criticality_csv(scenario, result)},
+  // The large tables stream to their files like replications.csv; the small ones are built whole.
+  auto stream = [&](const char* name, auto emit) {
+    CsvFileWriter file(folder / name);
+    emit(file);
+    file.commit();
+    names.emplace_back(name);
   };
-  for (const auto& [name, text] : files) {
+  auto write = [&](const char* name, const std::string& text) {
     write_file_atomic(folder / name, text);
-    names.push_back(name);
-  }
+    names.emplace_back(name);
+  };
+  const ColumnAnalyses analyses = analyse_columns(result, true);  // summary and sensitivity
+  write("summary.csv", summary_text(result, analyses));
+  stream("bands.csv", [&](CsvFileWriter& csv) { emit_bands(csv, scenario, result); });
+  write("targets.csv", targets_csv(scenario, result));
+  stream("sensitivity.csv", [&](CsvFileWriter& csv) { emit_sensitivity(csv, result, analyses); });
+  write("criticality.csv", criticality_csv(scenario, result));
   replications_written.get();
   return names;
 }

@@ -154,15 +154,15 @@ TEST(Statistics, RankTableSpearmanEqualsSpearmanBitForBit) {
 
 TEST(Statistics, RankTableChecksSizes) {
   RankTable table(2, 3);
-  EXPECT_THROW(table.set(0, {1, 2}), std::invalid_argument);
-  EXPECT_THROW(table.set(0, {1, 2, 3}, {0, 1}), std::invalid_argument);
+  EXPECT_THROW(table.set(0, std::vector<double>{1, 2}), std::invalid_argument);
+  EXPECT_THROW(table.set(0, std::vector<double>{1, 2, 3}, {0, 1}), std::invalid_argument);
   EXPECT_THROW(RankTable(1, RankTable::kMaxValues + 1), std::invalid_argument);
-  table.set(0, {3, 1, 2});
+  table.set(0, std::vector<double>{3, 1, 2});
   RankTable other(1, 4);
-  other.set(0, {1, 2, 3, 4});
+  other.set(0, std::vector<double>{1, 2, 3, 4});
   EXPECT_TRUE(std::isnan(table.spearman(0, other, 0)));  // other lengths
   RankTable one(1, 1);
-  one.set(0, {5});
+  one.set(0, std::vector<double>{5});
   EXPECT_TRUE(std::isnan(one.spearman(0, one, 0)));  // n < 2
 }
 

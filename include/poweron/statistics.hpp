@@ -33,7 +33,7 @@ MeanSpread mean_spread(const std::vector<double>& values);
 /// The indices of `values` in ascending order of value (the order among equal values, -0.0 and +0.0
 /// included, is unspecified). REQUIRES: no NaN. A radix sort: linear in n, where a comparison sort of a
 /// sweep's columns dominated the time of its outputs.
-std::vector<std::size_t> ascending_order(const std::vector<double>& values);
+std::vector<std::size_t> ascending_order(std::span<const double> values);
 
 /// `values` sorted ascending (as std::sort would, but for the order among equal values). REQUIRES: no NaN.
 void sort_ascending(std::vector<double>& values);
@@ -71,8 +71,8 @@ class RankTable {
 
   /// Sets row `row` to the ranks of `values` (n of them, no NaN) given their ascending order (see
   /// average_ranks). Throws std::invalid_argument when a size differs from n.
-  void set(std::size_t row, const std::vector<double>& values, const std::vector<std::size_t>& ascending);
-  void set(std::size_t row, const std::vector<double>& values) { set(row, values, ascending_order(values)); }
+  void set(std::size_t row, std::span<const double> values, const std::vector<std::size_t>& ascending);
+  void set(std::size_t row, std::span<const double> values) { set(row, values, ascending_order(values)); }
 
   std::size_t rows() const { return sum_squares_.size(); }
   std::size_t n() const { return n_; }
