@@ -104,8 +104,10 @@ struct ColumnAnalyses {
 };
 
 /// Columns read together, row by row: a column alone is one double per row of the table, a cache line
-/// read for 8 bytes; eight adjacent columns share their lines (and bound the copies to 8 columns).
+/// read for 8 bytes; up to eight adjacent columns share their lines. Fewer for many replications, so that
+/// a pass's copies stay within kPassBytes (a million replications: two columns, 16 MB, per thread).
 constexpr std::size_t kColumnsPerPass = 8;
+constexpr std::size_t kPassBytes = std::size_t{16} << 20;
 
 /// Every metric column's analysis, in metric_columns order, the columns split over result.threads. Each
 /// column is sorted once: with NaN ranked last as +inf, the same order gives the percentiles of the
@@ -118,14 +120,16 @@ ColumnAnalyses analyse_columns(const SweepResult& result, bool with_ranks) {
   ColumnAnalyses analyses;
   analyses.summaries.resize(columns.size());
   if (with_ranks) analyses.ranks = RankTable(columns.size(), kept);
+  const std::size_t per_pass = std::clamp<std::size_t>(kPassBytes / (std::max<std::size_t>(runs, 1) * sizeof(double)),
+                                                        1, kColumnsPerPass);
   parallel_chunks(columns.size(), result.threads, [&](std::size_t begin, std::size_t end) {
     // The columns of a pass, one after another: one buffer (a few huge pages when large, see
-    // UntouchedZeroAllocator), not eight fresh vectors faulted in 4 KiB at a time.
-    std::vector<double, UntouchedZeroAllocator<double>> block(kColumnsPerPass * runs);
+    // UntouchedZeroAllocator), not fresh vectors faulted in 4 KiB at a time.
+    std::vector<double, UntouchedZeroAllocator<double>> block(per_pass * runs);
     std::vector<double> present;
     std::vector<double> sorted;
-    for (std::size_t first = begin; first < end; first += kColumnsPerPass) {
-      const std::size_t count = std::min(kColumnsPerPass, end - first);
+    for (std::size_t first = begin; first < end; first += per_pass) {
+      const std::size_t count = std::min(per_pass, end - first);
       std::size_t offsets[kColumnsPerPass];
       for (std::size_t j = 0; j < count; ++j) {
         offsets[j] = result.column_offset[columns[first + j].first] + columns[first + j].second;
