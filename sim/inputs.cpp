@@ -119,11 +119,12 @@ class Drawer {
   std::size_t next_ = 0;
 };
 
-// The walk of resolve_inputs (file comment); `hashes` as for Drawer.
-ResolvedInputs resolve_planned(const InputPlan& plan, InputSampler& sampler, DrawRecord record,
-                               const std::vector<std::uint64_t>* hashes) {
+// The walk of resolve_inputs (file comment) into `resolved`, every field of which it sets, reusing the
+// storage of its vectors; `hashes` as for Drawer.
+void resolve_planned(const InputPlan& plan, InputSampler& sampler, DrawRecord record,
+                     const std::vector<std::uint64_t>* hashes, ResolvedInputs& resolved) {
   const Scenario& scenario = plan.scenario();
-  ResolvedInputs resolved;
+  resolved.draws.clear();
   Drawer drawer(sampler, record.pairs ? &resolved.draws : nullptr, record.values, hashes);
   const Date start = scenario.start;
 
@@ -133,7 +134,7 @@ ResolvedInputs resolve_planned(const InputPlan& plan, InputSampler& sampler, Dra
   for (std::size_t s = 0; s < scenario.sites.size(); ++s) {
     const Site& site = scenario.sites[s];
     ResolvedSite& out = resolved.sites[s];
-    out.phase_ready_time.resize(site.phases.size());
+    out.phase_ready_time.assign(site.phases.size(), 0.0);
     phase_lag[s].resize(site.phases.size());
     for (std::size_t p = 0; p < site.phases.size(); ++p) {
       const PhaseReady& ready = site.phases[p].ready;
@@ -143,11 +144,12 @@ ResolvedInputs resolve_planned(const InputPlan& plan, InputSampler& sampler, Dra
         out.phase_ready_time[p] = drawer.time(ready.date, start);
       }
     }
+    out.power.resize(site.power ? site.power->size() : 0);
     if (site.power) {
-      out.power.reserve(site.power->size());
-      for (const PowerSource& source : *site.power) {
-        auto& steps = out.power.emplace_back();
-        steps.reserve(source.steps.size());
+      for (std::size_t k = 0; k < site.power->size(); ++k) {
+        const PowerSource& source = (*site.power)[k];
+        std::vector<ResolvedPowerStep>& steps = out.power[k];
+        steps.clear();
         for (const PowerStep& step : source.steps) {
           const double time = drawer.time(step.date, start);
           steps.push_back({time, drawer.value(step.mw)});
@@ -182,13 +184,13 @@ ResolvedInputs resolve_planned(const InputPlan& plan, InputSampler& sampler, Dra
   }
 
   // 4. Redirections.
-  resolved.redirection_time.reserve(scenario.redirections.size());
+  resolved.redirection_time.clear();
   for (const Redirection& redirection : scenario.redirections) {
     resolved.redirection_time.push_back(drawer.time(redirection.date, start));
   }
 
   // 5. Risks: every delay is drawn; only those of risks that occur are applied.
-  resolved.risk_occurs.reserve(scenario.risks.size());
+  resolved.risk_occurs.clear();
   for (std::size_t r = 0; r < scenario.risks.size(); ++r) {
     const Risk& risk = scenario.risks[r];
     const bool happens = drawer.occurs(risk.probability, plan.occurs_addresses()[r]);
@@ -223,6 +225,12 @@ ResolvedInputs resolve_planned(const InputPlan& plan, InputSampler& sampler, Dra
       }
     }
   }
+}
+
+ResolvedInputs resolve_planned(const InputPlan& plan, InputSampler& sampler, DrawRecord record,
+                               const std::vector<std::uint64_t>* hashes) {
+  ResolvedInputs resolved;
+  resolve_planned(plan, sampler, record, hashes, resolved);
   return resolved;
 }
 
@@ -271,6 +279,12 @@ ResolvedInputs resolve_inputs(const InputPlan& plan, InputSampler& sampler, bool
 ResolvedInputs resolve_inputs(const InputPlan& plan, InputSampler& sampler, std::vector<double>& drawn_values) {
   drawn_values.clear();
   return resolve_planned(plan, sampler, DrawRecord{false, &drawn_values}, &plan.address_hashes());
+}
+
+void resolve_inputs_into(const InputPlan& plan, InputSampler& sampler, ResolvedInputs& out,
+                         std::vector<double>* drawn_values) {
+  if (drawn_values != nullptr) drawn_values->clear();
+  resolve_planned(plan, sampler, DrawRecord{false, drawn_values}, &plan.address_hashes(), out);
 }
 
 }  // namespace poweron

@@ -57,6 +57,7 @@ struct alignas(128) WorkerState {  // aligned: workers write their own state onl
   std::optional<RunAccumulator> accumulator;  ///< the replication's metrics and daily counts
   RunScratch model;  ///< the model's storage
   RunMetrics metrics;
+  ResolvedInputs inputs;  ///< the replication's inputs
   std::vector<double> drawn_values;  ///< the replication's sampled inputs (sensitivity)
   std::vector<std::int64_t> all_day_values;  ///< the `all` band series' increments per day
   ConstructionGraph::Schedule schedule;
@@ -106,8 +107,8 @@ void run_replication(const SweepPlan& plan, SweepResult& result, WorkerState& st
   KeyedSampler& sampler = *state.sampler;
   const bool keep_inputs = r < result.inputs_kept;
   std::vector<double>& drawn = state.drawn_values;
-  const ResolvedInputs inputs = keep_inputs ? resolve_inputs(plan.inputs, sampler, drawn)
-                                            : resolve_inputs(plan.inputs, sampler);
+  ResolvedInputs& inputs = state.inputs;
+  resolve_inputs_into(plan.inputs, sampler, inputs, keep_inputs ? &drawn : nullptr);
   RunOptions run_options;
   run_options.record_events = false;
   run_options.check_invariants = false;

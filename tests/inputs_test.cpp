@@ -357,5 +357,32 @@ TEST(Inputs, ValuesOnlyRecordingMatchesThePairs) {
   }
 }
 
+// Resolving into a ResolvedInputs that holds another replication's inputs (or anything else) gives what a
+// fresh resolve gives, draws recorded or not.
+TEST(Inputs, ResolvingIntoReusedStorageEqualsAFreshResolve) {
+  Scenario s = hand_built();
+  s.correlations.push_back(Correlation{"construction.t1.days", "orders.o1.transit_days", 0.7});
+  const InputPlan plan(s);
+  const auto copula = CopulaPlan::for_scenario(s);
+  ResolvedInputs reused;
+  reused.sites.resize(7);  // stale contents of another shape
+  reused.redirection_time = {1, 2, 3};
+  reused.risk_occurs = {true, true, true, true};
+  reused.draws.emplace_back("stale", 1.0);
+  std::vector<double> values = {42.0};
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    KeyedSampler fresh_sampler(copula, seed);
+    KeyedSampler reused_sampler(copula, seed);
+    std::vector<double> fresh_values;
+    const ResolvedInputs fresh = resolve_inputs(plan, fresh_sampler, fresh_values);
+    resolve_inputs_into(plan, reused_sampler, reused, seed % 2 == 0 ? &values : nullptr);
+    expect_identical(fresh, reused);
+    EXPECT_TRUE(reused.draws.empty());
+    if (seed % 2 == 0) {
+      EXPECT_EQ(values, fresh_values);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace poweron

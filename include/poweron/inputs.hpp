@@ -153,4 +153,10 @@ ResolvedInputs resolve_inputs(const InputPlan& plan, InputSampler& sampler, bool
 /// (a sweep lists them once), without a string per draw.
 ResolvedInputs resolve_inputs(const InputPlan& plan, InputSampler& sampler, std::vector<double>& drawn_values);
 
+/// As resolve_inputs(plan, sampler) (or, with `drawn_values`, the overload above) into `out`, whatever
+/// it held before, reusing the storage of its vectors: a sweep's worker resolves every replication into
+/// one ResolvedInputs and, in steady state, allocates nothing for it. `draws` is left empty.
+void resolve_inputs_into(const InputPlan& plan, InputSampler& sampler, ResolvedInputs& out,
+                         std::vector<double>* drawn_values = nullptr);
+
 }  // namespace poweron
