@@ -137,7 +137,14 @@ RankTable::RankTable(std::size_t rows, std::size_t n) : n_(n), sum_squares_(rows
   doubled_.resize(rows * n);
 }
 
+void RankTable::check_row(std::size_t r) const {
+  if (r >= rows()) {
+    throw std::invalid_argument("RankTable: no row " + std::to_string(r) + " of " + std::to_string(rows()));
+  }
+}
+
 void RankTable::set(std::size_t r, std::span<const double> values, const std::vector<std::size_t>& order) {
+  check_row(r);
   if (values.size() != n_ || order.size() != n_) throw std::invalid_argument("RankTable: a series of another size");
   std::int32_t* out = doubled_.data() + r * n_;
   const auto n_plus_one = static_cast<std::int64_t>(n_) + 1;
@@ -164,6 +171,8 @@ double RankTable::correlation(std::size_t a, std::int64_t products, const RankTa
 }
 
 double RankTable::spearman(std::size_t a, const RankTable& other, std::size_t b) const {
+  check_row(a);
+  other.check_row(b);
   if (other.n_ != n_) return kNaN;
   const std::int32_t* x = row(a);
   const std::int32_t* y = other.row(b);
@@ -173,6 +182,8 @@ double RankTable::spearman(std::size_t a, const RankTable& other, std::size_t b)
 }
 
 void RankTable::spearman_each(std::size_t a, const RankTable& other, std::span<double> out) const {
+  check_row(a);
+  if (out.size() != other.rows()) throw std::invalid_argument("RankTable: spearman_each needs a result per row");
   constexpr std::size_t kAtOnce = 4;
   std::size_t b = 0;
   if (other.n_ == n_) {

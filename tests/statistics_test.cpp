@@ -164,6 +164,12 @@ TEST(Statistics, RankTableChecksSizes) {
   RankTable one(1, 1);
   one.set(0, std::vector<double>{5});
   EXPECT_TRUE(std::isnan(one.spearman(0, one, 0)));  // n < 2
+  EXPECT_THROW(table.set(2, std::vector<double>{1, 2, 3}), std::invalid_argument);  // rows 0 and 1 only
+  EXPECT_THROW((void)table.spearman(2, table, 0), std::invalid_argument);
+  EXPECT_THROW((void)table.spearman(0, table, 2), std::invalid_argument);
+  std::vector<double> out(1);
+  EXPECT_THROW(table.spearman_each(0, table, out), std::invalid_argument);  // two rows, one result
+  EXPECT_THROW(table.spearman_each(5, other, out), std::invalid_argument);
 }
 
 }  // namespace

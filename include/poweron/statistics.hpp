@@ -70,7 +70,7 @@ class RankTable {
   RankTable(std::size_t rows, std::size_t n);
 
   /// Sets row `row` to the ranks of `values` (n of them, no NaN) given their ascending order (see
-  /// average_ranks). Throws std::invalid_argument when a size differs from n.
+  /// average_ranks). Throws std::invalid_argument when a size differs from n or there is no such row.
   void set(std::size_t row, std::span<const double> values, const std::vector<std::size_t>& ascending);
   void set(std::size_t row, std::span<const double> values) { set(row, values, ascending_order(values)); }
 
@@ -78,14 +78,15 @@ class RankTable {
   std::size_t n() const { return n_; }
 
   /// Spearman correlation of row `a` with row `b` of `other`: NaN when the n differ, n < 2, or either
-  /// row is constant.
+  /// row is constant. Throws std::invalid_argument for a row that does not exist.
   double spearman(std::size_t a, const RankTable& other, std::size_t b) const;
-  /// out[b] = spearman(a, other, b) for every row b of `other`, four rows at a time.
-  /// REQUIRES: out.size() == other.rows().
+  /// out[b] = spearman(a, other, b) for every row b of `other`, four rows at a time. Throws
+  /// std::invalid_argument for a row that does not exist or out.size() != other.rows().
   void spearman_each(std::size_t a, const RankTable& other, std::span<double> out) const;
 
  private:
   const std::int32_t* row(std::size_t r) const { return doubled_.data() + r * n_; }
+  void check_row(std::size_t r) const;
   double correlation(std::size_t a, std::int64_t products, const RankTable& other, std::size_t b) const;
 
   std::size_t n_;
