@@ -26,10 +26,11 @@ inline std::int64_t chips_that_fit(double spare_kw, double draw_kw) {
   return count >= 4e18 ? static_cast<std::int64_t>(4e18) : static_cast<std::int64_t>(count);
 }
 
-/// min(limit, chips_that_fit(spare_kw, draw_kw)) for 0 <= limit < 2^52 and draw_kw > 0, without the division when the
-/// spare clearly holds `limit` chips: spare >= (limit + 1) x draw (as rounded) puts the rounded quotient
-/// above limit + 1 - (limit + 1) x 2^-52 > limit, so the floor is at least `limit`. Settling a site's
-/// power after each burn-in mostly takes this branch; the division is left for a supply that binds.
+/// min(limit, chips_that_fit(spare_kw, draw_kw)) for 0 <= limit < 2^52 and draw_kw > 0, without the
+/// division when the spare clearly holds `limit` chips: spare >= (limit + 1) x draw (as rounded) puts the
+/// rounded quotient above limit + 1 - (limit + 1) x 2^-52 > limit, so the floor is at least `limit`.
+/// Settling a site's power after each burn-in mostly takes this branch; the division is left for a
+/// supply that binds.
 inline std::int64_t chips_that_fit_up_to(double spare_kw, double draw_kw, std::int64_t limit) {
   if (spare_kw >= static_cast<double>(limit + 1) * draw_kw) return limit;
   return std::min(limit, chips_that_fit(spare_kw, draw_kw));
