@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Times poweron's end-to-end performance targets and prints a Markdown table for BENCHMARKS.md.
 
-Each case runs REPEAT times; the table gives the median wall time and the largest peak resident memory
-(the child's ru_maxrss, read with os.wait4). Usage: tools/bench.py [--build build/release] [--repeat 5]
-[--only NAME ...]. Builds nothing: run `cmake --build --preset release` first.
+Each case runs REPEAT times, interleaved: a round runs every selected case once, so a drift of the
+machine's speed in the middle falls on all cases alike (the million-run sweep runs in the first round
+only). The table gives each case's median wall time and its largest peak resident memory (the child's
+ru_maxrss, read with os.wait4); the sweep speed-up is the median of the rounds' 1-thread / 2-thread
+ratios. Usage: tools/bench.py [--build build/release] [--repeat 5] [--only NAME ...]. Builds nothing:
+run `cmake --build --preset release` first.
 """
 import argparse
 import os
@@ -17,19 +20,16 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def measure(command, repeat):
-    """Median wall seconds and max peak RSS (MiB) of `command` over `repeat` runs; exits on failure."""
-    walls, peaks = [], []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
-        _, status, usage = os.wait4(process.pid, 0)
-        walls.append(time.perf_counter() - start)
-        peaks.append(usage.ru_maxrss / 1024.0)
-        code = os.waitstatus_to_exitcode(status)
-        if code != 0:
-            sys.exit(f"bench: {' '.join(command)} exited {code}: {process.stderr.read().decode()[:2000]}")
-    return statistics.median(walls), max(peaks)
+def run_once(command):
+    """Wall seconds and peak RSS (MiB) of one run of `command`; exits on failure."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0:
+        sys.exit(f"bench: {' '.join(command)} exited {code}: {process.stderr.read().decode()[:2000]}")
+    return wall, usage.ru_maxrss / 1024.0
 
 
 def main():
@@ -60,16 +60,23 @@ def main():
     print(f"poweron benchmarks, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, median of {args.repeat}\n")
     print("| case | command | median wall | peak RSS | target |")
     print("|---|---|---|---|---|")
-    results = {}
-    for name, label, command, target in cases:
-        if args.only and name not in args.only:
-            continue
-        repeat = 1 if name == "sweep-1m" else args.repeat
-        wall, peak = measure(command, repeat)
-        results[name] = wall
-        print(f"| {name} | `{label}` | {wall * 1000:.1f} ms | {peak:.0f} MiB | {target} |", flush=True)
-    if "sweep-1t" in results and "sweep-2t" in results:
-        print(f"\nsweep speed-up, 2 threads over 1: {results['sweep-1t'] / results['sweep-2t']:.2f}x")
+    selected = [case for case in cases if not args.only or case[0] in args.only]
+    walls = {name: [] for name, _, _, _ in selected}
+    peaks = {name: 0.0 for name, _, _, _ in selected}
+    for round_index in range(args.repeat):
+        for name, _, command, _ in selected:
+            if name == "sweep-1m" and round_index > 0:
+                continue
+            wall, peak = run_once(command)
+            walls[name].append(wall)
+            peaks[name] = max(peaks[name], peak)
+    for name, label, _, target in selected:
+        wall = statistics.median(walls[name])
+        print(f"| {name} | `{label}` | {wall * 1000:.1f} ms | {peaks[name]:.0f} MiB | {target} |", flush=True)
+    if "sweep-1t" in walls and "sweep-2t" in walls:
+        ratios = [one / two for one, two in zip(walls["sweep-1t"], walls["sweep-2t"])]
+        print(f"\nsweep speed-up, 2 threads over 1: {statistics.median(ratios):.2f}x (median of {len(ratios)} rounds; "
+              f"rounds {min(ratios):.2f}-{max(ratios):.2f}x)")
     shutil.rmtree(work, ignore_errors=True)
 
 
