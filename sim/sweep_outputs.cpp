@@ -127,6 +127,7 @@ ColumnAnalyses analyse_columns(const SweepResult& result, bool with_ranks) {
     // UntouchedZeroAllocator), not fresh vectors faulted in 4 KiB at a time.
     std::vector<double, UntouchedZeroAllocator<double>> block(per_pass * runs);
     std::vector<double> present;
+    std::vector<char> missing;  // per replication of the column: NaN, now a +inf placeholder
     std::vector<double> sorted;
     for (std::size_t first = begin; first < end; first += per_pass) {
       const std::size_t count = std::min(per_pass, end - first);
@@ -142,15 +143,20 @@ ColumnAnalyses analyse_columns(const SweepResult& result, bool with_ranks) {
         ColumnAnalyses::Summary& summary = analyses.summaries[first + j];
         const std::span<double> column(block.data() + j * runs, runs);  // replication order; then NaN as +inf
         present.clear();
-        for (const double v : column) {
-          if (!std::isnan(v)) present.push_back(v);
+        missing.assign(runs, 0);
+        for (std::size_t r = 0; r < runs; ++r) {
+          if (std::isnan(column[r])) {
+            missing[r] = 1;
+            column[r] = kInf;
+          } else {
+            present.push_back(column[r]);
+          }
         }
         summary.spread = mean_spread(present);
-        for (double& v : column) v = std::isnan(v) ? kInf : v;
         const std::vector<std::size_t> order = ascending_order(column);
         sorted.clear();
         for (const std::size_t r : order) {
-          if (!std::isnan(result.values[r * result.column_count + offsets[j]])) sorted.push_back(column[r]);
+          if (!missing[r]) sorted.push_back(column[r]);
         }
         for (std::size_t i = 0; i < std::size(kPercentiles); ++i) {
           summary.percentiles[i] = percentile_sorted(sorted, kPercentiles[i]);
