@@ -14,6 +14,9 @@
 
 namespace poweron {
 
+/// The size of a transparent huge page on x86-64 (and the alignment that lets memory use them).
+inline constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;
+
 /// Advises the kernel to back [data, data + bytes) with huge pages, rounded inward to 2 MiB boundaries;
 /// does nothing for ranges that hold no whole huge page, or where the system does not support it.
 void advise_huge_pages(void* data, std::size_t bytes) noexcept;

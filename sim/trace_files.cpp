@@ -88,7 +88,7 @@ class ChunkBuffer {
   void clear() { size_ = 0; }
 
  private:
-  static constexpr std::size_t kHugePage = std::size_t{2} << 20;
+  static constexpr std::size_t kHugePage = kHugePageBytes;
 
   void grow(std::size_t needed) {
     const std::size_t capacity = (std::max(needed, 2 * capacity_) + kHugePage - 1) / kHugePage * kHugePage;

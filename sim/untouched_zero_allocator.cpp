@@ -5,10 +5,12 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "huge_pages.hpp"
+
 namespace poweron::detail {
 namespace {
 
-constexpr std::size_t kHugePage = std::size_t{2} << 20;
+constexpr std::size_t kHugePage = kHugePageBytes;
 
 std::size_t huge_rounded(std::size_t bytes) { return (bytes + kHugePage - 1) & ~(kHugePage - 1); }
 
@@ -31,10 +33,7 @@ void* allocate_untouched_zero(std::size_t bytes) {
   if (const std::uintptr_t tail = begin + kHugePage - aligned; tail > 0) {
     munmap(reinterpret_cast<void*>(aligned + size), tail);
   }
-#ifdef MADV_HUGEPAGE
-  // Advice only: where THP is off or compiled out, the mapping keeps ordinary pages.
-  (void)madvise(reinterpret_cast<void*>(aligned), size, MADV_HUGEPAGE);
-#endif
+  advise_huge_pages(reinterpret_cast<void*>(aligned), size);  // aligned at both ends: all of it
   return reinterpret_cast<void*>(aligned);
 }
 
