@@ -116,7 +116,7 @@ std::vector<std::int64_t> HistogramSet::group_integers(std::size_t group) const 
         if (start == kNoBlock) continue;
         for (std::size_t b = block * kBlockBins; b < std::min(bins_, (block + 1) * kBlockBins); ++b) {
           const auto& cell = pool[start + b % kBlockBins];
-          out[(d * bins_ + b) * 2] = bin_low_[b] * cell.count + cell.offset;  // the sum of the values
+          out[(d * bins_ + b) * 2] = sum_of_bin(b, cell);
           out[(d * bins_ + b) * 2 + 1] = cell.count;
         }
       }
@@ -188,17 +188,13 @@ std::vector<double> HistogramSet::day_statistics(std::size_t group, std::span<co
   };
   std::vector<Wanted> wanted(2 * ps.size());
   std::vector<double> value(2 * ps.size());
-  // A bin's sum of values: its lowest value x count + the offsets (see the header).
-  auto sum_of = [this](std::span<const WideCell> bins, std::size_t b) {
-    return bin_low_[b] * bins[b].count + bins[b].offset;
-  };
   walk_days(group, [&](std::size_t d, std::span<const WideCell> bins, std::span<const std::size_t> active) {
     std::int64_t n = 0;
     std::int64_t total = 0;
     for (const std::size_t block : active) {
       for (std::size_t b = block * kBlockBins; b < (block + 1) * kBlockBins; ++b) {
         n += bins[b].count;
-        total += sum_of(bins, b);
+        total += sum_of_bin(b, bins[b]);
       }
     }
     if (n == 0) return;
@@ -218,7 +214,7 @@ std::vector<double> HistogramSet::day_statistics(std::size_t group, std::span<co
       for (std::size_t b = active[k] * kBlockBins; b < (active[k] + 1) * kBlockBins && next < wanted.size(); ++b) {
         if (bins[b].count == 0) continue;
         seen += bins[b].count;
-        const double bin_mean = static_cast<double>(sum_of(bins, b)) / static_cast<double>(bins[b].count);
+        const double bin_mean = static_cast<double>(sum_of_bin(b, bins[b])) / static_cast<double>(bins[b].count);
         for (; next < wanted.size() && wanted[next].rank < seen; ++next) value[wanted[next].slot] = bin_mean;
       }
     }

@@ -161,6 +161,11 @@ class HistogramSet {
       end.offset -= static_cast<Int>(at.offset);
     }
   }
+  /// The sum of the values counted in `cell` of bin `bin`: the bin's lowest value x count + the offsets.
+  template <typename Cell>
+  std::int64_t sum_of_bin(std::size_t bin, const Cell& cell) const {
+    return bin_low_[bin] * std::int64_t{cell.count} + std::int64_t{cell.offset};
+  }
   /// f(pool) with the pool in use.
   template <typename F>
   decltype(auto) with_pool(F&& f) const {
