@@ -7,7 +7,6 @@
 #include <exception>
 #include <memory>
 #include <mutex>
-#include <new>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,6 +18,7 @@
 #include "poweron/csv_writer.hpp"
 #include "poweron/date.hpp"
 #include "poweron/timeline.hpp"
+#include "poweron/untouched_zero_allocator.hpp"
 #include "timeline_layout.hpp"
 
 namespace poweron {
@@ -63,8 +63,8 @@ class TextTable {
   std::size_t longest_ = 0;
 };
 
-/// A byte buffer for one chunk of a file: not zero-filled, kept from chunk to chunk (its pages are
-/// faulted in once, and only those written to), in 2 MiB pages where the kernel offers them.
+/// A byte buffer for one chunk of a file: kept from chunk to chunk (its pages are faulted in once, and
+/// only those written to), in 2 MiB pages where the kernel offers them (detail::allocate_untouched_zero).
 class ChunkBuffer {
  public:
   ChunkBuffer() = default;
@@ -88,19 +88,17 @@ class ChunkBuffer {
   void clear() { size_ = 0; }
 
  private:
-  static constexpr std::size_t kHugePage = kHugePageBytes;
-
   void grow(std::size_t needed) {
-    const std::size_t capacity = (std::max(needed, 2 * capacity_) + kHugePage - 1) / kHugePage * kHugePage;
-    auto* data = static_cast<char*>(::operator new(capacity, std::align_val_t{kHugePage}));
-    advise_huge_pages(data, capacity);
+    const std::size_t capacity =
+        (std::max(needed, 2 * capacity_) + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+    auto* data = static_cast<char*>(detail::allocate_untouched_zero(capacity));
     if (size_ > 0) std::memcpy(data, data_, size_);
     release();
     data_ = data;
     capacity_ = capacity;
   }
   void release() {
-    if (data_ != nullptr) ::operator delete(data_, std::align_val_t{kHugePage});
+    detail::free_untouched_zero(data_, capacity_);
     data_ = nullptr;
   }
 
