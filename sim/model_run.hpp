@@ -234,6 +234,9 @@ class ModelRun {
   RunOptions options_;
   bool sampled_ = false;
   bool keyed_by_hash_ = false;  ///< sampler_->keyed_by_address_hash(): burn-in addresses are hashed, not built
+  /// False when nothing can observe a ship event (see start()): its lot's parcels then stay `ordered`
+  /// until they arrive.
+  bool ship_events_ = true;
   RunAccumulator* accumulator_ = nullptr;  ///< null: changes are logged
 
   Queue queue_;

@@ -44,6 +44,9 @@ class RunAccumulator {
  public:
   explicit RunAccumulator(const Scenario& scenario);
 
+  /// True if changes of `state` count (kTrackedStates); add() ignores the others.
+  static constexpr bool tracks(ChipState state) { return kTrackedIndex[static_cast<std::size_t>(state)] >= 0; }
+
   /// Forgets every change; keeps the storage.
   void reset();
 
