@@ -61,8 +61,9 @@ void ModelRun::start(const ResolvedInputs& inputs, InputSampler& sampler, const 
   accumulator_ = accumulator;
   // A ship event moves chips from `ordered` to `in_transit` and nothing else. Neither state is one an
   // accumulator follows, so a run into an accumulator that records no events and checks no counts
-  // cannot observe it, and leaves it out (an eighth of a sweep's events). Its arrival then moves the
-  // lot's parcels on from `ordered`; every other use of a parcel's state treats the two alike.
+  // cannot observe it, and leaves it out (one event per lot: 82 of about 2,400 in a replication of the
+  // shipped scenario). Its arrival then moves the lot's parcels on from `ordered`; every other use of a
+  // parcel's state treats the two alike.
   static_assert(!RunAccumulator::tracks(ChipState::kOrdered) && !RunAccumulator::tracks(ChipState::kInTransit));
   ship_events_ = accumulator == nullptr || options.record_events || options.check_invariants;
   now_ = 0;
