@@ -60,7 +60,7 @@ RunMetrics compute_metrics(const Scenario& scenario, const std::vector<StateChan
   for (const StateChange& c : changes) {
     check_indices(limits, c);
     if (c.site >= 0 && site_owner[static_cast<std::size_t>(c.site)] != c.owner) [[unlikely]] throw_bad_indices(c);
-    accumulator.add(c.time, c.owner, c.site, c.sku, c.state, c.delta);
+    accumulator.add(snap_time(c.time), c.owner, c.site, c.sku, c.state, c.delta);
   }
   return accumulator.metrics();
 }

@@ -15,13 +15,15 @@
 // most 2^-(k+1) day (10 microseconds at k = 32; SPEC 3 asks for one second).
 //
 //   RunAccumulator acc(scenario);
-//   for (const StateChange& c : log) acc.add(c.time, c.owner, c.site, c.sku, c.state, c.delta);
+//   for (const StateChange& c : log) acc.add(snap_time(c.time), c.owner, c.site, c.sku, c.state, c.delta);
 //   RunMetrics m = acc.metrics();
 //
 // Not thread-safe; one per thread. reset() starts the next run and keeps the storage.
 #pragma once
 
 #include <array>
+#include <cassert>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -50,12 +52,14 @@ class RunAccumulator {
   /// Forgets every change; keeps the storage.
   void reset();
 
-  /// One change of a chip count. REQUIRES valid indices (site -1 exactly for owner-level states) and, for
-  /// a site state, `owner` the site's owner; compute_metrics checks untrusted logs first.
+  /// One change of a chip count. REQUIRES a snapped time (snap_time(time) == time, as every time the
+  /// model logs), valid indices (site -1 exactly for owner-level states) and, for a site state, `owner`
+  /// the site's owner; compute_metrics snaps and checks untrusted logs first.
   [[gnu::always_inline]] void add(double time, std::int32_t owner, std::int32_t site, std::int32_t sku,
                                   ChipState state, std::int64_t delta) {
     const int k = kTrackedIndex[static_cast<std::size_t>(state)];
     if (k < 0) return;
+    assert(std::isnan(time) || snap_time(time) == time);
     if (!(time == last_time_)) set_time(time);
     if (past_horizon_) return;
     const auto s = static_cast<std::size_t>(sku);
@@ -101,9 +105,8 @@ class RunAccumulator {
   /// Per tracked index: the slot of a site series (-1: an owner-level state).
   static constexpr std::array<int, kTrackedStateCount> kSiteSlot = {0, -1, 1, 2};
 
-  void set_time(double time) {
-    last_time_ = time;
-    const double t = snap_time(time);
+  void set_time(double t) {
+    last_time_ = t;
     past_horizon_ = !(t < horizon_);
     if (past_horizon_) return;
     // t in [0, E + 1) scaled by 2^k < 2^62: the nearest tick (half up) fits and converts exactly (signed
