@@ -115,10 +115,10 @@ SimulationTrace ModelRun::run() {
     now_ = t;
     int cycles = 0;
     do {
-      do handle(queue_.step()); while (queue_.next_at(t));
+      do handle(queue_.step()); while (queue_.next_at_now());  // the queue's now() is t from here on
       run_site_processes();
       if (++cycles > kMaxCyclesPerInstant) fail("the instant does not settle (zero-duration loop)");
-    } while (queue_.next_at(t));
+    } while (queue_.next_at_now());
     if (options_.check_invariants) check_instant();
   }
   return std::move(trace_);

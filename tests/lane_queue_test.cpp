@@ -109,10 +109,15 @@ TEST(LaneQueue, NextAtTellsWhetherTheEarliestEventIsAtATime) {
   queue.schedule(2.0, 1, 2);
   EXPECT_FALSE(queue.next_at(1.0));
   EXPECT_TRUE(queue.next_at(2.0));
+  EXPECT_FALSE(queue.next_at_now());  // now() is still 0
   queue.step();
   EXPECT_TRUE(queue.next_at(2.0));
+  EXPECT_TRUE(queue.next_at_now());
   queue.step();
   EXPECT_FALSE(queue.next_at(2.0));
+  EXPECT_FALSE(queue.next_at_now());
+  queue.schedule(2.0, 0, 3);  // at now(): next_at_now again
+  EXPECT_TRUE(queue.next_at_now());
 }
 
 TEST(LaneQueue, RestartEmptiesTheLanesButKeepsThemAndTheIds) {
@@ -214,6 +219,7 @@ TEST(LaneQueue, MatchRandomOperationsAgainstAMultimapReference) {
     }
     ASSERT_EQ(queue.size(), reference.size()) << "op " << op;
     ASSERT_EQ(queue.now(), now);
+    ASSERT_EQ(queue.next_at_now(), !reference.empty() && reference.next_time() == now) << "op " << op;
     peak = std::max(peak, queue.size());
     if (!reference.empty()) {
       ASSERT_EQ(queue.next_time(), reference.next_time()) << "op " << op;

@@ -46,7 +46,7 @@ class LaneQueue {
   using LaneId = std::uint32_t;
 
   /// An empty queue with now() == start_time. Throws EventQueueError if start_time is not finite.
-  explicit LaneQueue(double start_time = 0.0) : now_(start_time) {
+  explicit LaneQueue(double start_time = 0.0) : now_order_(detail::time_key(start_time)) {
     if (!std::isfinite(start_time)) detail::throw_start_time_error(start_time);
   }
 
@@ -62,8 +62,8 @@ class LaneQueue {
   /// Adds an event at `time` (>= now(), finite), outside any lane, and returns its id. Throws
   /// EventQueueError "cannot schedule an event at time T, before now N" or "... at non-finite time T".
   EventId schedule(double time, int priority, const Payload& payload) {
-    if (!std::isfinite(time) || time < now_) detail::throw_schedule_error(time, now_);
     const Entry entry = make_entry(time, priority, payload, kNoLane);
+    if (!std::isfinite(time) || entry.order < now_order_) detail::throw_schedule_error(time, now());
     heap_push(entry);  // may throw bad_alloc before any change
     return accept(entry);
   }
@@ -73,10 +73,10 @@ class LaneQueue {
   /// "lane L: cannot schedule an event at (T, P) before the lane's last event at (T0, P0)", "no lane L
   /// (N lanes)", or schedule()'s errors.
   EventId schedule_in_lane(LaneId lane_id, double time, int priority, const Payload& payload) {
-    if (!std::isfinite(time) || time < now_) detail::throw_schedule_error(time, now_);
+    const Entry entry = make_entry(time, priority, payload, lane_id);
+    if (!std::isfinite(time) || entry.order < now_order_) detail::throw_schedule_error(time, now());
     if (lane_id >= lanes_.size()) detail::throw_no_lane(lane_id, lanes_.size());
     Lane& lane = lanes_[lane_id];
-    const Entry entry = make_entry(time, priority, payload, lane_id);
     if (!lane.in_heap) {
       heap_push(entry);
       lane.in_heap = true;
@@ -100,7 +100,7 @@ class LaneQueue {
   /// The number of pending events.
   std::size_t size() const { return size_; }
   /// The simulation clock: the start time, then the time of the last stepped event.
-  double now() const { return now_; }
+  double now() const { return detail::key_time(now_order_); }
 
   /// The time of the earliest pending event. Throws EventQueueError "next_time on an empty event queue".
   double next_time() const {
@@ -109,6 +109,8 @@ class LaneQueue {
   }
   /// True if the earliest pending event is at exactly `time`: a run loop's test for more events at now().
   bool next_at(double time) const { return size_ != 0 && heap_.front().order == detail::time_key(time); }
+  /// next_at(now()), without converting a time: a run loop's test for more events at the instant it steps.
+  bool next_at_now() const { return size_ != 0 && heap_.front().order == now_order_; }
 
   /// Removes the earliest event by (time, priority, id), sets now() to its time and returns it. Throws
   /// EventQueueError "step on an empty event queue" when empty.
@@ -125,16 +127,16 @@ class LaneQueue {
           lane.next = 0;
         }
         fill_root(next);  // the lane's next event takes the root's place in one pass down
-        now_ = top.time();
-        return {now_, top.priority(), top.id, top.payload};
+        now_order_ = top.order;
+        return {top.time(), top.priority(), top.id, top.payload};
       }
       lane.in_heap = false;
     }
     const Entry last = heap_.back();
     heap_.pop_back();
     if (!heap_.empty()) fill_root(last);
-    now_ = top.time();
-    return {now_, top.priority(), top.id, top.payload};
+    now_order_ = top.order;
+    return {top.time(), top.priority(), top.id, top.payload};
   }
 
   /// Drops every pending event and sets the clock to `start_time`, keeping the storage and the lanes;
@@ -148,7 +150,7 @@ class LaneQueue {
       lane.in_heap = false;
     }
     size_ = 0;
-    now_ = start_time;
+    now_order_ = detail::time_key(start_time);
   }
 
  private:
@@ -207,7 +209,7 @@ class LaneQueue {
     detail::sink(heap_, 0, entry, earliest_child, kNoChild, before);
   }
 
-  double now_;
+  std::uint64_t now_order_;  ///< now() as its queue key: the clock compares with entries' keys, not times
   EventId next_id_ = 1;
   std::size_t size_ = 0;
   std::vector<Entry> heap_;
