@@ -17,6 +17,11 @@ namespace poweron {
 /// The size of a transparent huge page on x86-64 (and the alignment that lets memory use them).
 inline constexpr std::size_t kHugePageBytes = std::size_t{2} << 20;
 
+/// `bytes` rounded up to a whole number of huge pages. REQUIRES: bytes <= SIZE_MAX - kHugePageBytes.
+inline constexpr std::size_t rounded_to_huge_pages(std::size_t bytes) {
+  return (bytes + kHugePageBytes - 1) & ~(kHugePageBytes - 1);
+}
+
 /// Advises the kernel to back [data, data + bytes) with huge pages, rounded inward to 2 MiB boundaries;
 /// does nothing for ranges that hold no whole huge page, or where the system does not support it.
 void advise_huge_pages(void* data, std::size_t bytes) noexcept;

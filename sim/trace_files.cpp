@@ -89,8 +89,7 @@ class ChunkBuffer {
 
  private:
   void grow(std::size_t needed) {
-    const std::size_t capacity =
-        (std::max(needed, 2 * capacity_) + kHugePageBytes - 1) / kHugePageBytes * kHugePageBytes;
+    const std::size_t capacity = rounded_to_huge_pages(std::max(needed, 2 * capacity_));
     auto* data = static_cast<char*>(detail::allocate_untouched_zero(capacity));
     if (size_ > 0) std::memcpy(data, data_, size_);
     release();
