@@ -59,13 +59,6 @@ void ModelRun::start(const ResolvedInputs& inputs, InputSampler& sampler, const 
   sampled_ = sampler.sampled();
   keyed_by_hash_ = sampler.keyed_by_address_hash();
   accumulator_ = accumulator;
-  // A ship event moves chips from `ordered` to `in_transit` and nothing else. Neither state is one an
-  // accumulator follows, so a run into an accumulator that records no events and checks no counts
-  // cannot observe it, and leaves it out (one event per lot: 82 of about 2,400 in a replication of the
-  // shipped scenario). Its arrival then moves the lot's parcels on from `ordered`; every other use of a
-  // parcel's state treats the two alike.
-  static_assert(!RunAccumulator::tracks(ChipState::kOrdered) && !RunAccumulator::tracks(ChipState::kInTransit));
-  ship_events_ = accumulator == nullptr || options.record_events || options.check_invariants;
   now_ = 0;
   trace_.changes.clear();
   trace_.events.clear();
@@ -173,7 +166,7 @@ void ModelRun::seed() {
     const ResolvedOrder& in = inputs_->orders[o];
     for (std::int32_t k = 0; k < order.lot_count; ++k) {
       const double ship = in.ship_time + in.slip_days + k * order.lot_interval_days;
-      if (ship_events_) add(ship, EventKind::kShip, order.first_lot + k, 0);
+      if (ship_events()) add(ship, EventKind::kShip, order.first_lot + k, 0);
       add(ship + in.transit_days[static_cast<std::size_t>(k)], EventKind::kArrive, order.first_lot + k, 0);
     }
   }
@@ -288,7 +281,7 @@ void ModelRun::on_arrive(std::int32_t lot) {
        p = parcels_[static_cast<std::size_t>(p)].next_in_lot) {
     Parcel& parcel = parcels_[static_cast<std::size_t>(p)];
     const bool in_transit =
-        parcel.state == ChipState::kInTransit || (!ship_events_ && parcel.state == ChipState::kOrdered);
+        parcel.state == ChipState::kInTransit || (!ship_events() && parcel.state == ChipState::kOrdered);
     if (!in_transit || parcel.count == 0) continue;
     // Logged from `in_transit` also for a parcel still `ordered` without ship events: no one sees either.
     move(parcel.owner, -1, sku, ChipState::kInTransit, ChipState::kWarehouse, parcel.count);
