@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 #include <string_view>
 
 #include "poweron/random.hpp"
@@ -143,52 +144,57 @@ ModelLayout ModelLayout::build(const Scenario& scenario) {
 }
 
 void ModelLayout::check_inputs(const ResolvedInputs& inputs) const {
-  auto shape = [](std::size_t got, std::size_t want, const std::string& what) {
-    if (got != want) {
-      throw InternalError("model: resolved inputs do not match the scenario: " + what + " has " +
-                          std::to_string(got) + " entries, expected " + std::to_string(want));
+  // Runs before every replication of a sweep: the messages are built only when a check fails.
+  // `where` names the entry ("site 3", "order 0") or is empty; `what` is the field.
+  auto described = [](const char* where, std::size_t index, const char* what) {
+    return where[0] == '\0' ? std::string(what) : std::string(where) + " " + std::to_string(index) + " " + what;
+  };
+  auto shape = [&](std::size_t got, std::size_t want, const char* where, std::size_t index, const char* what) {
+    if (got != want) [[unlikely]] {
+      throw InternalError("model: resolved inputs do not match the scenario: " + described(where, index, what) +
+                          " has " + std::to_string(got) + " entries, expected " + std::to_string(want));
     }
   };
-  shape(inputs.sites.size(), sites.size(), "sites");
+  shape(inputs.sites.size(), sites.size(), "", 0, "sites");
   for (std::size_t s = 0; s < sites.size(); ++s) {
     const ResolvedSite& site = inputs.sites[s];
-    const std::string where = "site " + std::to_string(s);
-    shape(site.phase_ready_time.size(), sites[s].phase_gpus.size(), where + " phases");
-    shape(site.power.size(), static_cast<std::size_t>(sites[s].source_count), where + " power sources");
+    shape(site.phase_ready_time.size(), sites[s].phase_gpus.size(), "site", s, "phases");
+    shape(site.power.size(), static_cast<std::size_t>(sites[s].source_count), "site", s, "power sources");
   }
-  shape(inputs.orders.size(), orders.size(), "orders");
+  shape(inputs.orders.size(), orders.size(), "", 0, "orders");
   for (std::size_t o = 0; o < orders.size(); ++o) {
-    shape(inputs.orders[o].transit_days.size(), static_cast<std::size_t>(orders[o].lot_count),
-          "order " + std::to_string(o) + " transit_days");
+    shape(inputs.orders[o].transit_days.size(), static_cast<std::size_t>(orders[o].lot_count), "order", o,
+          "transit_days");
   }
-  shape(inputs.redirection_time.size(), redirections.size(), "redirections");
+  shape(inputs.redirection_time.size(), redirections.size(), "", 0, "redirections");
 
   // Values: times may be +infinity (never) but not NaN; durations >= 0; a rate > 0.
-  auto value = [](bool ok, const std::string& what, double v) {
-    if (!ok) throw InternalError("model: resolved input " + what + " is out of range: " + std::to_string(v));
+  auto value = [&](bool ok, const char* where, std::size_t index, const char* what, double v) {
+    if (!ok) [[unlikely]] {
+      throw InternalError("model: resolved input " + described(where, index, what) +
+                          " is out of range: " + std::to_string(v));
+    }
   };
   for (std::size_t s = 0; s < sites.size(); ++s) {
     const ResolvedSite& site = inputs.sites[s];
-    const std::string where = "site " + std::to_string(s);
-    for (const double t : site.phase_ready_time) value(!std::isnan(t), where + " phase ready time", t);
+    for (const double t : site.phase_ready_time) value(!std::isnan(t), "site", s, "phase ready time", t);
     for (const auto& steps : site.power) {
       for (const ResolvedPowerStep& step : steps) {
-        value(!std::isnan(step.time), where + " power step time", step.time);
-        value(std::isfinite(step.mw), where + " power step mw", step.mw);
+        value(!std::isnan(step.time), "site", s, "power step time", step.time);
+        value(std::isfinite(step.mw), "site", s, "power step mw", step.mw);
       }
     }
-    value(site.install_rate > 0, where + " install_rate", site.install_rate);
-    value(site.burn_in_days >= 0, where + " burn_in_days", site.burn_in_days);
-    value(site.rma_days >= 0, where + " rma_days", site.rma_days);
+    value(site.install_rate > 0, "site", s, "install_rate", site.install_rate);
+    value(site.burn_in_days >= 0, "site", s, "burn_in_days", site.burn_in_days);
+    value(site.rma_days >= 0, "site", s, "rma_days", site.rma_days);
   }
   for (std::size_t o = 0; o < orders.size(); ++o) {
     const ResolvedOrder& order = inputs.orders[o];
-    const std::string where = "order " + std::to_string(o);
-    value(std::isfinite(order.ship_time), where + " ship_time", order.ship_time);
-    value(std::isfinite(order.slip_days), where + " slip_days", order.slip_days);
-    for (const double t : order.transit_days) value(t >= 0, where + " transit_days", t);
+    value(std::isfinite(order.ship_time), "order", o, "ship_time", order.ship_time);
+    value(std::isfinite(order.slip_days), "order", o, "slip_days", order.slip_days);
+    for (const double t : order.transit_days) value(t >= 0, "order", o, "transit_days", t);
   }
-  for (const double t : inputs.redirection_time) value(!std::isnan(t), "redirection time", t);
+  for (const double t : inputs.redirection_time) value(!std::isnan(t), "", 0, "redirection time", t);
 }
 
 }  // namespace poweron

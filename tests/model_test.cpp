@@ -258,7 +258,12 @@ TEST(ModelErrors, InputsOfTheWrongShapeAreRejected) {
   }
   in = constant_inputs(s);
   in.sites.clear();
-  EXPECT_THROW((void)sim.run(in, sampler), InternalError);
+  try {
+    (void)sim.run(in, sampler);
+    FAIL() << "expected InternalError";
+  } catch (const InternalError& e) {
+    EXPECT_STREQ(e.what(), "model: resolved inputs do not match the scenario: sites has 0 entries, expected 1");
+  }
   in = constant_inputs(s);
   in.orders[0].ship_time = std::numeric_limits<double>::quiet_NaN();
   EXPECT_THROW((void)sim.run(in, sampler), InternalError);
