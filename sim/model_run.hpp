@@ -179,10 +179,22 @@ class ModelRun {
     if (options_.check_invariants) count_change(owner, site, sku, state, delta);
   }
   void count_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state, std::int64_t delta);
+  // log_change of -n chips in `from` and n in `to`. Between two states of one level, an accumulator takes
+  // both in one call (they share the time and the series).
   [[gnu::always_inline]] void move(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState from,
                                    ChipState to, std::int64_t n) {
-    log_change(owner, is_site_state(from) ? site : -1, sku, from, -n);
-    log_change(owner, is_site_state(to) ? site : -1, sku, to, n);
+    const std::int32_t from_site = is_site_state(from) ? site : -1;
+    const std::int32_t to_site = is_site_state(to) ? site : -1;
+    if (accumulator_ == nullptr || is_site_state(from) != is_site_state(to)) {
+      log_change(owner, from_site, sku, from, -n);
+      log_change(owner, to_site, sku, to, n);
+      return;
+    }
+    accumulator_->move(now_, owner, from_site, sku, from, to, n);
+    if (options_.check_invariants) {
+      count_change(owner, from_site, sku, from, -n);
+      count_change(owner, to_site, sku, to, n);
+    }
   }
   // Appends an event record when the run records events (sweeps do not: the test is all they pay).
   void record(EventKind kind, std::int32_t owner, std::int32_t site, std::int32_t lot, std::int64_t gpus) {

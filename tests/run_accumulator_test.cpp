@@ -88,6 +88,52 @@ TEST(RunAccumulator, FedByTheModelEqualsTheLoggedRunToTheBit) {
   }
 }
 
+// move() is the two add()s it replaces, to the bit: for every pair of states of one level (tracked or
+// not), at times before the start, within the run, on a day boundary and past the horizon, with a
+// target of one SKU so that the per-SKU powered counts are kept too.
+TEST(RunAccumulator, MoveEqualsItsTwoAdds) {
+  Scenario scenario = load(kTesla);
+  ASSERT_FALSE(scenario.owners[0].targets.empty());
+  scenario.owners[0].targets[0].sku = scenario.skus[0].id;
+  RunAccumulator moved(scenario);
+  RunAccumulator added(scenario);
+  const double horizon = static_cast<double>(scenario.last_day() + 1);
+  const std::int32_t site = 2;  // gts, Tesla's (owner 0)
+  std::int64_t n = 3;
+  for (const double time : {kBeforeStart, 0.0, 17.25, 40.0, 123.5, horizon, horizon + 3}) {
+    for (int f = 0; f < kChipStateCount; ++f) {
+      for (int t = 0; t < kChipStateCount; ++t) {
+        const auto from = static_cast<ChipState>(f);
+        const auto to = static_cast<ChipState>(t);
+        if (from == to || is_site_state(from) != is_site_state(to)) continue;
+        const std::int32_t at = is_site_state(from) ? site : -1;
+        n = n * 7 % 101 + 1;
+        moved.move(time, 0, at, 0, from, to, n);
+        added.add(time, 0, at, 0, from, -n);
+        added.add(time, 0, at, 0, to, n);
+      }
+    }
+  }
+  const RunMetrics got = moved.metrics();
+  const RunMetrics expected = added.metrics();
+  ASSERT_EQ(got.values.size(), expected.values.size());
+  for (std::size_t row = 0; row < expected.values.size(); ++row) {
+    ASSERT_EQ(got.values[row].size(), expected.values[row].size());
+    for (std::size_t m = 0; m < expected.values[row].size(); ++m) {
+      EXPECT_TRUE(same_bits(got.values[row][m], expected.values[row][m]))
+          << "row " << row << " metric " << m << ": " << got.values[row][m] << " vs " << expected.values[row][m];
+    }
+  }
+  bool any_nonzero = false;
+  for (std::size_t k = 0; k < kTrackedStateCount; ++k) {
+    for (std::size_t d = 0; d < moved.days(); ++d) {
+      ASSERT_EQ(moved.day_deltas(0, k)[d], added.day_deltas(0, k)[d]) << "state " << k << " day " << d;
+      any_nonzero = any_nonzero || moved.day_deltas(0, k)[d] != 0;
+    }
+  }
+  EXPECT_TRUE(any_nonzero);  // the moves did count
+}
+
 TEST(RunAccumulator, OfAnotherScenarioIsRejected) {
   const Scenario tesla = load(kTesla);
   const Scenario small = load(kSmall);

@@ -59,21 +59,22 @@ class RunAccumulator {
                                   ChipState state, std::int64_t delta) {
     const int k = kTrackedIndex[static_cast<std::size_t>(state)];
     if (k < 0) return;
-    assert(std::isnan(time) || snap_time(time) == time);
-    if (!(time == last_time_)) set_time(time);
-    if (past_horizon_) return;
-    const auto s = static_cast<std::size_t>(sku);
-    const std::size_t series =
-        site < 0 ? static_cast<std::size_t>(owner) * skus_ + s
-                 : owner_series_ + (static_cast<std::size_t>(site) * skus_ + s) * kSiteStates +
-                       static_cast<std::size_t>(kSiteSlot[static_cast<std::size_t>(k)]);
-    tick_sums_[series] += static_cast<std::uint64_t>(delta) * ticks_left_;  // modulo 2^64: see above
-    day_deltas_[(static_cast<std::size_t>(owner) * kTrackedStateCount + static_cast<std::size_t>(k)) * days_ +
-                column_] += delta;
-    const std::int32_t sku_row = sku_powered_row_[static_cast<std::size_t>(owner)];
-    if (k == 0 && sku_row >= 0) [[unlikely]] {
-      sku_powered_deltas_[(static_cast<std::size_t>(sku_row) + s) * days_ + column_] += delta;
-    }
+    if (!at(time)) return;
+    count(owner, sku, k, series_base(owner, site, sku), delta);
+  }
+
+  /// add(time, owner, site, sku, from, -n), then add(time, owner, site, sku, to, n), the two sharing their
+  /// time and series: a model's move of chips between two states of one level (both at `site`, or both
+  /// owner-level with site -1). REQUIRES as add(), and is_site_state(from) == is_site_state(to).
+  [[gnu::always_inline]] void move(double time, std::int32_t owner, std::int32_t site, std::int32_t sku,
+                                   ChipState from, ChipState to, std::int64_t n) {
+    const int k_from = kTrackedIndex[static_cast<std::size_t>(from)];
+    const int k_to = kTrackedIndex[static_cast<std::size_t>(to)];
+    if (k_from < 0 && k_to < 0) return;
+    if (!at(time)) return;
+    const std::size_t base = series_base(owner, site, sku);
+    if (k_from >= 0) count(owner, sku, k_from, base, -n);
+    if (k_to >= 0) count(owner, sku, k_to, base, n);
   }
 
   /// The run's metrics (metric_names order per owner, then `all`).
@@ -105,6 +106,34 @@ class RunAccumulator {
   /// Per tracked index: the slot of a site series (-1: an owner-level state).
   static constexpr std::array<int, kTrackedStateCount> kSiteSlot = {0, -1, 1, 2};
 
+  /// Brings the time to `time` (REQUIRES snapped); false if changes at it are past the horizon.
+  [[gnu::always_inline]] bool at(double time) {
+    assert(std::isnan(time) || snap_time(time) == time);
+    if (!(time == last_time_)) set_time(time);
+    return !past_horizon_;
+  }
+  /// The series of (owner, sku) for an owner-level state (site -1), else the first of the site's
+  /// kSiteStates series of sku.
+  std::size_t series_base(std::int32_t owner, std::int32_t site, std::int32_t sku) const {
+    const auto s = static_cast<std::size_t>(sku);
+    return site < 0 ? static_cast<std::size_t>(owner) * skus_ + s
+                    : owner_series_ + (static_cast<std::size_t>(site) * skus_ + s) * kSiteStates;
+  }
+  /// Counts `delta` chips of tracked state k at the current time, in its series (base + its site slot)
+  /// and its owner's day column.
+  [[gnu::always_inline]] void count(std::int32_t owner, std::int32_t sku, int k, std::size_t base,
+                                    std::int64_t delta) {
+    const int slot = kSiteSlot[static_cast<std::size_t>(k)];
+    tick_sums_[base + static_cast<std::size_t>(slot < 0 ? 0 : slot)] +=
+        static_cast<std::uint64_t>(delta) * ticks_left_;  // modulo 2^64: see above
+    day_deltas_[(static_cast<std::size_t>(owner) * kTrackedStateCount + static_cast<std::size_t>(k)) * days_ +
+                column_] += delta;
+    const std::int32_t sku_row = sku_powered_row_[static_cast<std::size_t>(owner)];
+    if (k == 0 && sku_row >= 0) [[unlikely]] {
+      sku_powered_deltas_[(static_cast<std::size_t>(sku_row) + static_cast<std::size_t>(sku)) * days_ + column_] +=
+          delta;
+    }
+  }
   void set_time(double t) {
     last_time_ = t;
     past_horizon_ = !(t < horizon_);

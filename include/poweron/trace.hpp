@@ -19,7 +19,7 @@ enum class ChipState : std::uint8_t {
 };
 inline constexpr int kChipStateCount = 9;
 std::string_view to_string(ChipState state);
-inline bool is_site_state(ChipState s) { return static_cast<int>(s) >= static_cast<int>(ChipState::kQueued); }
+constexpr bool is_site_state(ChipState s) { return static_cast<int>(s) >= static_cast<int>(ChipState::kQueued); }
 
 /// Time of the changes that seed a run (chips `ordered` before anything happens, initial fleets are
 /// added at time 0): before every event.
