@@ -20,6 +20,7 @@
 #include "poweron/random.hpp"
 #include "poweron/sampling.hpp"
 #include "poweron/statistics.hpp"
+#include "poweron/timeline.hpp"
 #include "poweron/scenario_loader.hpp"
 #include "sweep_outputs.hpp"
 
@@ -306,6 +307,45 @@ TEST(Sweep, BandsBracketTheMedianAndMatchExactPercentilesForSmallCounts) {
   std::sort(finals.begin(), finals.end());
   const double exact = percentile_sorted(finals, 50);
   EXPECT_NEAR(p50, exact, exact * result.bands->relative_accuracy() + 1);
+}
+
+// The bands count every day of every replication: each day's band mean is the mean of the replications'
+// end-of-day counts, each replication run alone with its seed and its log counted by day (the timeline's
+// counting). The scenario's 182 days span three 64-day words of the runs' change masks.
+TEST(Sweep, BandMeansAreTheDailyMeansOfTheReplicationsRunAlone) {
+  const Scenario scenario = load(kSmall);
+  constexpr std::int64_t kRuns = 6;
+  const SweepResult result = sweep(scenario, kRuns, 2);
+  ASSERT_TRUE(result.bands);
+  const std::size_t owners = scenario.owners.size();
+  const auto days = static_cast<std::size_t>(result.days);
+  std::vector<std::int64_t> sums((owners + 1) * kBandStateCount * days, 0);
+  const Simulator simulator(scenario);
+  for (std::int64_t r = 0; r < kRuns; ++r) {
+    KeyedSampler sampler(scenario, result.seeds[static_cast<std::size_t>(r)]);
+    const SimulationTrace trace = simulator.run(resolve_inputs(scenario, sampler), sampler);
+    const DailyCounts daily = daily_counts(scenario, trace.changes);
+    for (std::size_t owner = 0; owner < owners; ++owner) {
+      for (std::size_t k = 0; k < kBandStateCount; ++k) {
+        const DaySeries series = owner_state_series(scenario, daily, owner, kBandStates[k]);
+        ASSERT_EQ(static_cast<std::size_t>(series.size()), days);
+        for (std::size_t d = 0; d < days; ++d) {
+          const std::int64_t count = series(static_cast<Eigen::Index>(d));
+          sums[(owner * kBandStateCount + k) * days + d] += count;
+          sums[(owners * kBandStateCount + k) * days + d] += count;  // `all`
+        }
+      }
+    }
+  }
+  std::size_t changing_days = 0;
+  for (std::size_t group = 0; group < (owners + 1) * kBandStateCount; ++group) {
+    for (std::size_t d = 0; d < days; ++d) {
+      const std::int64_t sum = sums[group * days + d];
+      ASSERT_DOUBLE_EQ(result.bands->mean(group, d), static_cast<double>(sum) / kRuns) << "group " << group << " day " << d;
+      if (d > 0 && sum != sums[group * days + d - 1]) ++changing_days;
+    }
+  }
+  EXPECT_GT(changing_days, 100u);  // the counts move: runs of many lengths were counted
 }
 
 TEST(Compare, ScenarioAgainstItselfHasZeroDifferences) {
