@@ -75,8 +75,13 @@ class PowerLine {
       full_recompute_ = false;
       return;
     }
-    if (!unlimited_ && shrink(on_change)) return;
-    extend(on_change);
+    if (unlimited_) {
+      extend(on_change, 0);
+      return;
+    }
+    const double draw = draw_kw();
+    if (shrink(on_change, draw)) return;
+    extend(on_change, draw);  // shrink changed nothing: the draw is still `draw`
   }
 
   /// Total draw of the powered chips, kW.
@@ -102,11 +107,11 @@ class PowerLine {
     on_change(static_cast<const PowerGroup&>(group), delta);
   }
 
-  // Switches off from the tail while the draw exceeds the supply. Returns true if anything went off.
+  // Switches off from the tail while the draw (`draw`, the line's draw_kw()) exceeds the supply. Returns
+  // true if anything went off.
   template <typename OnChange>
-  bool shrink(OnChange& on_change) {
+  bool shrink(OnChange& on_change, double draw) {
     bool changed = false;
-    double draw = draw_kw();
     std::size_t q = next_ < groups_.size() && groups_[next_].powered > 0 ? next_ + 1 : next_;
     while (q > 0) {
       const std::size_t g = q - 1;
@@ -124,9 +129,9 @@ class PowerLine {
     return changed;
   }
 
+  // Powers groups in order while they fit; `draw` is the line's draw_kw() (unused when unlimited).
   template <typename OnChange>
-  void extend(OnChange& on_change) {
-    double draw = unlimited_ ? 0 : draw_kw();
+  void extend(OnChange& on_change, double draw) {
     while (next_ < groups_.size()) {
       PowerGroup& group = groups_[next_];
       std::int64_t target = group.count;
