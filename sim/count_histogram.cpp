@@ -92,14 +92,17 @@ void HistogramSet::merge(const HistogramSet& other) {
   other.with_pool([&](const auto& from_pool) {
     with_pool([&](auto& to_pool) {
       using Int = decltype(to_pool[0].count);
-      for (std::size_t row = 0; row < groups_ * days_; ++row) {
+      for (std::size_t group = 0; group < groups_; ++group) {
         for (std::size_t block = 0; block < blocks_per_row_; ++block) {
-          const std::size_t from = other.block_start_if_any(row, block);
-          if (from == kNoBlock) continue;
-          const std::size_t to = block_start(row, block);
-          for (std::size_t i = 0; i < kBlockBins; ++i) {
-            to_pool[to + i].count = narrowed<Int>(std::int64_t{to_pool[to + i].count} + from_pool[from + i].count);
-            to_pool[to + i].offset = narrowed<Int>(std::int64_t{to_pool[to + i].offset} + from_pool[from + i].offset);
+          for (std::size_t day = 0; day < days_; ++day) {  // the index's order
+            const std::size_t from = other.block_start_if_any(group, day, block);
+            if (from == kNoBlock) continue;
+            const std::size_t to = block_start(group, day, block);
+            for (std::size_t i = 0; i < kBlockBins; ++i) {
+              to_pool[to + i].count = narrowed<Int>(std::int64_t{to_pool[to + i].count} + from_pool[from + i].count);
+              to_pool[to + i].offset =
+                  narrowed<Int>(std::int64_t{to_pool[to + i].offset} + from_pool[from + i].offset);
+            }
           }
         }
       }
@@ -112,7 +115,7 @@ std::vector<std::int64_t> HistogramSet::group_integers(std::size_t group) const 
   with_pool([&](const auto& pool) {
     for (std::size_t d = 0; d < days_; ++d) {
       for (std::size_t block = 0; block < blocks_per_row_; ++block) {
-        const std::size_t start = block_start_if_any(group * days_ + d, block);
+        const std::size_t start = block_start_if_any(group, d, block);
         if (start == kNoBlock) continue;
         for (std::size_t b = block * kBlockBins; b < std::min(bins_, (block + 1) * kBlockBins); ++b) {
           const auto& cell = pool[start + b % kBlockBins];
@@ -133,15 +136,14 @@ void HistogramSet::assign_group_integers(std::size_t group, std::span<const std:
   with_pool([&](auto& pool) {
     using Int = decltype(pool[0].count);
     for (std::size_t d = 0; d < days_; ++d) {
-      const std::size_t row = group * days_ + d;
       for (std::size_t block = 0; block < blocks_per_row_; ++block) {
         const std::size_t first = block * kBlockBins;
         const std::size_t end = std::min(bins_, first + kBlockBins);
         const bool any = std::any_of(integers.begin() + static_cast<std::ptrdiff_t>((d * bins_ + first) * 2),
                                      integers.begin() + static_cast<std::ptrdiff_t>((d * bins_ + end) * 2),
                                      [](std::int64_t x) { return x != 0; });
-        if (!any && block_start_if_any(row, block) == kNoBlock) continue;  // stays without memory
-        const std::size_t start = block_start(row, block);
+        if (!any && block_start_if_any(group, d, block) == kNoBlock) continue;  // stays without memory
+        const std::size_t start = block_start(group, d, block);
         for (std::size_t b = first; b < end; ++b) {
           const std::int64_t sum = integers[(d * bins_ + b) * 2];
           const std::int64_t count = integers[(d * bins_ + b) * 2 + 1];
@@ -161,9 +163,8 @@ void HistogramSet::walk_days(std::size_t group, Visit visit) const {
   std::vector<std::size_t> active;
   with_pool([&](const auto& pool) {
     for (std::size_t d = 0; d < days_; ++d) {
-      const std::size_t row = group * days_ + d;
       for (std::size_t block = 0; block < blocks_per_row_; ++block) {
-        const std::size_t start = block_start_if_any(row, block);
+        const std::size_t start = block_start_if_any(group, d, block);
         if (start == kNoBlock) continue;
         const auto at = std::lower_bound(active.begin(), active.end(), block);
         if (at == active.end() || *at != block) active.insert(at, block);
@@ -235,7 +236,7 @@ std::uint64_t HistogramSet::count(std::size_t group, std::size_t day) const {
   with_pool([&](const auto& pool) {
     for (std::size_t d = 0; d <= day; ++d) {
       for (std::size_t block = 0; block < blocks_per_row_; ++block) {
-        const std::size_t start = block_start_if_any(group * days_ + d, block);
+        const std::size_t start = block_start_if_any(group, d, block);
         if (start == kNoBlock) continue;
         for (std::size_t i = 0; i < kBlockBins; ++i) total += pool[start + i].count;
       }

@@ -137,26 +137,31 @@ class HistogramSet {
   template <typename Cell>
   using Pool = std::vector<Cell, UntouchedZeroAllocator<Cell>>;
 
-  /// The pool index of block `block` of `row` (group * days + day), giving it memory if it has none yet.
-  std::size_t block_start(std::size_t row, std::size_t block) {
-    std::uint32_t& id = block_id_[row * blocks_per_row_ + block];
+  /// The index entry of block `block` of (group, day): the days of one group and block are adjacent, so
+  /// that counting a series' runs day after day, in one region of values, reads a few lines of the index.
+  std::size_t index_of(std::size_t group, std::size_t day, std::size_t block) const {
+    return (group * blocks_per_row_ + block) * days_ + day;
+  }
+  /// The pool index of block `block` of (group, day), giving it memory if it has none yet.
+  std::size_t block_start(std::size_t group, std::size_t day, std::size_t block) {
+    std::uint32_t& id = block_id_[index_of(group, day, block)];
     if (id == 0) id = static_cast<std::uint32_t>(++blocks_in_use_);  // the pool holds every block: never full
     return (std::size_t{id} - 1) * kBlockBins;
   }
-  /// The pool index of block `block` of `row`, or kNoBlock if it has none.
+  /// The pool index of block `block` of (group, day), or kNoBlock if it has none.
   static constexpr std::size_t kNoBlock = static_cast<std::size_t>(-1);
-  std::size_t block_start_if_any(std::size_t row, std::size_t block) const {
-    const std::uint32_t id = block_id_[row * blocks_per_row_ + block];
+  std::size_t block_start_if_any(std::size_t group, std::size_t day, std::size_t block) const {
+    const std::uint32_t id = block_id_[index_of(group, day, block)];
     return id == 0 ? kNoBlock : (std::size_t{id} - 1) * kBlockBins;
   }
   template <typename Cell>
   void count_run(Pool<Cell>& pool, std::size_t group, std::size_t first_day, std::size_t end_day, Located at) {
     using Int = decltype(Cell::count);
-    Cell& start = pool[block_start(group * days_ + first_day, at.bin / kBlockBins) + at.bin % kBlockBins];
+    Cell& start = pool[block_start(group, first_day, at.bin / kBlockBins) + at.bin % kBlockBins];
     ++start.count;
     start.offset += static_cast<Int>(at.offset);
     if (end_day < days_) {
-      Cell& end = pool[block_start(group * days_ + end_day, at.bin / kBlockBins) + at.bin % kBlockBins];
+      Cell& end = pool[block_start(group, end_day, at.bin / kBlockBins) + at.bin % kBlockBins];
       --end.count;
       end.offset -= static_cast<Int>(at.offset);
     }
@@ -185,7 +190,7 @@ class HistogramSet {
   std::size_t blocks_per_row_ = 0;  ///< ceil(bins / kBlockBins)
   std::size_t blocks_in_use_ = 0;
   bool wide_ = true;  ///< 16-byte cells: the capacity does not keep counts and offsets within 32 bits
-  /// [(group * days + day) * blocks_per_row + block]: 1 + the block's place in the pool, 0 for none.
+  /// [index_of(group, day, block)]: 1 + the block's place in the pool, 0 for none.
   /// Untouched until used, like the pool: a sweep's worker writes the entries of the blocks it uses.
   std::vector<std::uint32_t, UntouchedZeroAllocator<std::uint32_t>> block_id_;
   /// The lowest value of each bin (blocks_per_row x kBlockBins, the padding 0).
