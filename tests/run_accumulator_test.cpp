@@ -33,6 +33,19 @@ Scenario load(const std::string& path) {
 
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
+// Every metric of `got` has the bits of `expected`'s; `context` names the case in a failure.
+void expect_same_metrics(const RunMetrics& got, const RunMetrics& expected, const std::string& context) {
+  ASSERT_EQ(got.values.size(), expected.values.size()) << context;
+  for (std::size_t row = 0; row < expected.values.size(); ++row) {
+    ASSERT_EQ(got.values[row].size(), expected.values[row].size()) << context;
+    for (std::size_t m = 0; m < expected.values[row].size(); ++m) {
+      EXPECT_TRUE(same_bits(got.values[row][m], expected.values[row][m]))
+          << context << " row " << row << " metric " << m << ": " << got.values[row][m] << " vs "
+          << expected.values[row][m];
+    }
+  }
+}
+
 // Each sampled run goes through one accumulator and one RunScratch, reused run after run (with a run of
 // another simulator in between), and is compared with a fresh logged run: reuse leaks no state. The
 // accumulator's runs record no events and check no counts, as a sweep's, so they also leave out the
@@ -60,16 +73,7 @@ TEST(RunAccumulator, FedByTheModelEqualsTheLoggedRunToTheBit) {
       other_simulator.run_into(resolve_inputs(other, other_sampler), other_sampler, as_a_sweep, other_accumulator,
                                 &scratch);
     }
-    const RunMetrics got = accumulator.metrics();
-    ASSERT_EQ(got.values.size(), expected.values.size());
-    for (std::size_t row = 0; row < expected.values.size(); ++row) {
-      ASSERT_EQ(got.values[row].size(), expected.values[row].size());
-      for (std::size_t m = 0; m < expected.values[row].size(); ++m) {
-        EXPECT_TRUE(same_bits(got.values[row][m], expected.values[row][m]))
-            << "seed " << seed << " row " << row << " metric " << m << ": " << got.values[row][m] << " vs "
-            << expected.values[row][m];
-      }
-    }
+    expect_same_metrics(accumulator.metrics(), expected, "seed " + std::to_string(seed));
 
     // The day increments (what the bands count) sum to the timeline's end-of-day counts.
     const DailyCounts daily = daily_counts(scenario, trace.changes);
@@ -114,16 +118,7 @@ TEST(RunAccumulator, MoveEqualsItsTwoAdds) {
       }
     }
   }
-  const RunMetrics got = moved.metrics();
-  const RunMetrics expected = added.metrics();
-  ASSERT_EQ(got.values.size(), expected.values.size());
-  for (std::size_t row = 0; row < expected.values.size(); ++row) {
-    ASSERT_EQ(got.values[row].size(), expected.values[row].size());
-    for (std::size_t m = 0; m < expected.values[row].size(); ++m) {
-      EXPECT_TRUE(same_bits(got.values[row][m], expected.values[row][m]))
-          << "row " << row << " metric " << m << ": " << got.values[row][m] << " vs " << expected.values[row][m];
-    }
-  }
+  expect_same_metrics(moved.metrics(), added.metrics(), "moves");
   bool any_nonzero = false;
   for (std::size_t k = 0; k < kTrackedStateCount; ++k) {
     for (std::size_t d = 0; d < moved.days(); ++d) {
