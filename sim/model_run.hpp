@@ -171,12 +171,17 @@ class ModelRun {
   // inlined with a constant state, the accumulator's test for an untracked state folds away.
   [[gnu::always_inline]] void log_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state,
                                          std::int64_t delta) {
+    keep_change(owner, site, sku, state, delta);
+    if (options_.check_invariants) count_change(owner, site, sku, state, delta);
+  }
+  // log_change without the invariant counts: to the accumulator, or appended to the change log.
+  [[gnu::always_inline]] void keep_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state,
+                                          std::int64_t delta) {
     if (accumulator_ != nullptr) {
       accumulator_->add(now_, owner, site, sku, state, delta);
     } else {
       append_in_huge_pages(trace_.changes, StateChange{now_, owner, site, sku, state, delta});
     }
-    if (options_.check_invariants) count_change(owner, site, sku, state, delta);
   }
   void count_change(std::int32_t owner, std::int32_t site, std::int32_t sku, ChipState state, std::int64_t delta);
   // log_change of -n chips in `from` and n in `to`. Between two states of one level, an accumulator takes
@@ -185,12 +190,12 @@ class ModelRun {
                                    ChipState to, std::int64_t n) {
     const std::int32_t from_site = is_site_state(from) ? site : -1;
     const std::int32_t to_site = is_site_state(to) ? site : -1;
-    if (accumulator_ == nullptr || is_site_state(from) != is_site_state(to)) {
-      log_change(owner, from_site, sku, from, -n);
-      log_change(owner, to_site, sku, to, n);
-      return;
+    if (accumulator_ != nullptr && is_site_state(from) == is_site_state(to)) {
+      accumulator_->move(now_, owner, from_site, sku, from, to, n);
+    } else {
+      keep_change(owner, from_site, sku, from, -n);
+      keep_change(owner, to_site, sku, to, n);
     }
-    accumulator_->move(now_, owner, from_site, sku, from, to, n);
     if (options_.check_invariants) {
       count_change(owner, from_site, sku, from, -n);
       count_change(owner, to_site, sku, to, n);
