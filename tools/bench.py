@@ -7,6 +7,11 @@ only). The table gives each case's median wall time and its largest peak residen
 ru_maxrss, read with os.wait4); the sweep speed-up is the median of the rounds' 1-thread / 2-thread
 ratios. Usage: tools/bench.py [--build build/release] [--repeat 5] [--only NAME ...]. Builds nothing:
 run `cmake --build --preset release` first.
+
+Each round first times a machine reference: a fixed pure-Python loop that runs no poweron code, once on
+each CPU. On a shared virtual machine a CPU's speed drifts for minutes at a time (seen here: one of the
+two at about 60% of the other); a round whose reference is slow on a CPU ran on a slower machine,
+whatever the build. The rounds are listed with it after the table.
 """
 import argparse
 import os
@@ -30,6 +35,25 @@ def run_once(command):
     if code != 0:
         sys.exit(f"bench: {' '.join(command)} exited {code}: {process.stderr.read().decode()[:2000]}")
     return wall, usage.ru_maxrss / 1024.0
+
+
+def machine_reference():
+    """Wall seconds of a fixed CPU-bound loop (an LCG, about 0.1 s here) on each CPU in turn: the speed of
+    each of the machine's CPUs, not poweron's."""
+    def loop():
+        start = time.perf_counter()
+        x = 1
+        for _ in range(1_000_000):
+            x = (x * 1103515245 + 12345) & 0x7FFFFFFF
+        return time.perf_counter() - start
+
+    cpus = sorted(os.sched_getaffinity(0))
+    seconds = []
+    for cpu in cpus:
+        os.sched_setaffinity(0, {cpu})
+        seconds.append(loop())
+    os.sched_setaffinity(0, cpus)
+    return seconds
 
 
 def main():
@@ -63,7 +87,9 @@ def main():
     selected = [case for case in cases if not args.only or case[0] in args.only]
     walls = {name: [] for name, _, _, _ in selected}
     peaks = {name: 0.0 for name, _, _, _ in selected}
+    references = []
     for round_index in range(args.repeat):
+        references.append(machine_reference())
         for name, _, command, _ in selected:
             if name == "sweep-1m" and round_index > 0:
                 continue
@@ -77,6 +103,12 @@ def main():
         ratios = [one / two for one, two in zip(walls["sweep-1t"], walls["sweep-2t"])]
         print(f"\nsweep speed-up, 2 threads over 1: {statistics.median(ratios):.2f}x (median of {len(ratios)} rounds; "
               f"rounds {min(ratios):.2f}-{max(ratios):.2f}x)")
+    print("\nmachine reference before each round (a fixed Python loop, no poweron code), ms on each CPU:")
+    for round_index, reference in enumerate(references):
+        times = [f"{name} {walls[name][round_index] * 1000:.0f} ms" for name, _, _, _ in selected
+                 if round_index < len(walls[name])]
+        cpus = " / ".join(f"{seconds * 1000:.0f}" for seconds in reference)
+        print(f"- round {round_index + 1}: reference {cpus}; " + "; ".join(times))
     shutil.rmtree(work, ignore_errors=True)
 
 
