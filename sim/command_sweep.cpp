@@ -1,5 +1,6 @@
 // `poweron sweep` (SPEC 5, 6): Monte Carlo replications of one scenario, optionally over a grid of
 // overrides (one full sweep per case, all with the same seed so that cases are paired).
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -61,6 +62,7 @@ SweepResult sweep_into(const Scenario& scenario, const SweepArgs& args, const st
   const auto simulated = std::chrono::steady_clock::now();
   spdlog::debug("sweep {}: {} replications and their summaries in {:.3f} s", scenario.name, args.runs,
                 seconds_since(started));
+  spdlog::debug("sweep {}: replications per thread {}", scenario.name, fmt::join(result.worker_replications, " / "));
   Manifest manifest = base_manifest("sweep", args.command_line, scenario, overrides);
   manifest.seed = options.base_seed;
   manifest.replications = args.runs;

@@ -62,6 +62,7 @@ struct alignas(128) WorkerState {  // aligned: workers write their own state onl
   std::vector<double> drawn_values;  ///< the replication's sampled inputs (sensitivity)
   std::vector<std::int64_t> all_day_values;  ///< the `all` band series' increments per day
   ConstructionGraph::Schedule schedule;
+  std::int64_t replications = 0;  ///< run by this worker
 };
 
 /// Counts one replication's daily band series into the worker's histograms, a run of equal days at a
@@ -277,6 +278,7 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
         if (first >= end_run) break;
         const std::int64_t last = std::min(end_run, first + kChunk);
         for (std::int64_t r = first; r < last; ++r) run_replication(plan, result, state, r);
+        state.replications += last - first;
         const std::int64_t finished = done.fetch_add(last - first) + (last - first);
         if (options.progress) {
           std::lock_guard<std::mutex> lock(progress_mutex);
@@ -294,6 +296,7 @@ SweepResult run_sweep(const Scenario& scenario, const SweepOptions& options) {
   worker(states[0]);
   for (std::thread& thread : pool) thread.join();
   if (failure) std::rethrow_exception(failure);
+  for (const WorkerState& state : states) result.worker_replications.push_back(state.replications);
 
   // Integer sums: the merge order cannot change the result.
   for (std::size_t t = 1; t < states.size(); ++t) {

@@ -53,15 +53,30 @@ std::vector<std::string> all_tables(const Scenario& scenario, const SweepResult&
           targets_csv(scenario, result),      sensitivity_csv(result), criticality_csv(scenario, result)};
 }
 
+std::int64_t sum(const std::vector<std::int64_t>& values) {
+  std::int64_t total = 0;
+  for (const std::int64_t v : values) total += v;
+  return total;
+}
+
 TEST(Sweep, OutputsAreByteIdenticalOnOneTwoAndSevenThreads) {
   const Scenario scenario = load(kSmall);
-  const auto one = all_tables(scenario, sweep(scenario, 200, 1));
-  const auto two = all_tables(scenario, sweep(scenario, 200, 2));
-  const auto seven = all_tables(scenario, sweep(scenario, 200, 7));
+  const SweepResult one_result = sweep(scenario, 200, 1);
+  const SweepResult two_result = sweep(scenario, 200, 2);
+  const SweepResult seven_result = sweep(scenario, 200, 7);
+  const auto one = all_tables(scenario, one_result);
+  const auto two = all_tables(scenario, two_result);
+  const auto seven = all_tables(scenario, seven_result);
   for (std::size_t i = 0; i < one.size(); ++i) {
     EXPECT_EQ(one[i], two[i]) << "table " << i;
     EXPECT_EQ(one[i], seven[i]) << "table " << i;
   }
+  // Every replication was run by exactly one worker (7 work items of 32 or fewer: one worker each).
+  EXPECT_EQ(one_result.worker_replications, std::vector<std::int64_t>{200});
+  EXPECT_EQ(two_result.worker_replications.size(), 2u);
+  EXPECT_EQ(sum(two_result.worker_replications), 200);
+  EXPECT_EQ(seven_result.worker_replications.size(), 7u);
+  EXPECT_EQ(sum(seven_result.worker_replications), 200);
 }
 
 TEST(SweepParts, ReplicationRangesTileTheRunsInOrder) {
@@ -118,6 +133,7 @@ TEST(SweepParts, PartsRunAloneAndMergedEqualTheWholeSweep) {
     options.first_run = range.first;
     options.end_run = range.end;
     SweepResult result = run_sweep(scenario, options);
+    EXPECT_EQ(sum(result.worker_replications), range.end - range.first) << "part " << part;
     // Outside its range, a part's rows are NaN and its kept inputs 0.
     for (std::int64_t r = 0; r < options.runs; ++r) {
       const bool own = r >= range.first && r < range.end;

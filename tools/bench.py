@@ -11,10 +11,13 @@ run `cmake --build --preset release` first.
 Each round first times a machine reference: a fixed pure-Python loop that runs no poweron code, once on
 each CPU. On a shared virtual machine a CPU's speed drifts for minutes at a time (seen here: one of the
 two at about 60% of the other); a round whose reference is slow on a CPU ran on a slower machine,
-whatever the build. The rounds are listed with it after the table.
+whatever the build. The rounds are listed with it after the table, and with each two-thread sweep's
+split of the replications between its threads (from its debug log): the threads take work as they
+finish it, so an uneven split means one CPU ran slower during that very run.
 """
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -26,15 +29,22 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def run_once(command):
-    """Wall seconds and peak RSS (MiB) of one run of `command`; exits on failure."""
+    """Wall seconds, peak RSS (MiB) and standard error of one run of `command`; exits on failure."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
+    errors = process.stderr.read().decode()
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
-        sys.exit(f"bench: {' '.join(command)} exited {code}: {process.stderr.read().decode()[:2000]}")
-    return wall, usage.ru_maxrss / 1024.0
+        sys.exit(f"bench: {' '.join(command)} exited {code}: {errors[:2000]}")
+    return wall, usage.ru_maxrss / 1024.0, errors
+
+
+def thread_split(errors):
+    """The replications per thread a sweep's debug log reports ("4912/5088"), or None."""
+    match = re.search(r"replications per thread ([0-9 /]+)", errors)
+    return match.group(1).replace(" ", "") if match else None
 
 
 def machine_reference():
@@ -75,11 +85,11 @@ def main():
         ("run-large", "run, 1,000 sites / 10,000 orders / 50,000 lots / 3 years",
          [poweron, "run", large, "--out", out + "/l"], "< 2 s, < 500 MB"),
         ("sweep-1t", "sweep tesla_x_2024 --runs 10000 --threads 1",
-         [poweron, "sweep", tesla, "--runs", "10000", "--threads", "1", "--out", out + "/s1"], "(reference)"),
+         [poweron, "--log-level", "debug", "sweep", tesla, "--runs", "10000", "--threads", "1", "--out", out + "/s1"], "(reference)"),
         ("sweep-2t", "sweep tesla_x_2024 --runs 10000 --threads 2",
-         [poweron, "sweep", tesla, "--runs", "10000", "--threads", "2", "--out", out + "/s2"], "< 1 s; >= 1.8x 1 thread"),
+         [poweron, "--log-level", "debug", "sweep", tesla, "--runs", "10000", "--threads", "2", "--out", out + "/s2"], "< 1 s; >= 1.8x 1 thread"),
         ("sweep-1m", "sweep tesla_x_2024 --runs 1000000 --threads 2",
-         [poweron, "sweep", tesla, "--runs", "1000000", "--threads", "2", "--out", out + "/sm"], "peak < 1 GiB"),
+         [poweron, "--log-level", "debug", "sweep", tesla, "--runs", "1000000", "--threads", "2", "--out", out + "/sm"], "peak < 1 GiB"),
     ]
     print(f"poweron benchmarks, {time.strftime('%Y-%m-%d')}, {os.cpu_count()} cores, median of {args.repeat}\n")
     print("| case | command | median wall | peak RSS | target |")
@@ -87,14 +97,16 @@ def main():
     selected = [case for case in cases if not args.only or case[0] in args.only]
     walls = {name: [] for name, _, _, _ in selected}
     peaks = {name: 0.0 for name, _, _, _ in selected}
+    splits = {name: [] for name, _, _, _ in selected}
     references = []
     for round_index in range(args.repeat):
         references.append(machine_reference())
         for name, _, command, _ in selected:
             if name == "sweep-1m" and round_index > 0:
                 continue
-            wall, peak = run_once(command)
+            wall, peak, errors = run_once(command)
             walls[name].append(wall)
+            splits[name].append(thread_split(errors))
             peaks[name] = max(peaks[name], peak)
     for name, label, _, target in selected:
         wall = statistics.median(walls[name])
@@ -105,8 +117,12 @@ def main():
               f"rounds {min(ratios):.2f}-{max(ratios):.2f}x)")
     print("\nmachine reference before each round (a fixed Python loop, no poweron code), ms on each CPU:")
     for round_index, reference in enumerate(references):
-        times = [f"{name} {walls[name][round_index] * 1000:.0f} ms" for name, _, _, _ in selected
-                 if round_index < len(walls[name])]
+        times = []
+        for name, _, _, _ in selected:
+            if round_index < len(walls[name]):
+                split = splits[name][round_index]
+                per_thread = f" ({split} per thread)" if split and "/" in split else ""
+                times.append(f"{name} {walls[name][round_index] * 1000:.0f} ms{per_thread}")
         cpus = " / ".join(f"{seconds * 1000:.0f}" for seconds in reference)
         print(f"- round {round_index + 1}: reference {cpus}; " + "; ".join(times))
     shutil.rmtree(work, ignore_errors=True)

@@ -65,6 +65,9 @@ using SweepTable = std::vector<double, UntouchedZeroAllocator<double>>;
 struct SweepResult {
   std::int64_t runs = 0;
   int threads = 1;  ///< threads the sweep ran on; its output stages use as many
+  /// Replications each worker thread ran (the calling thread first). They take work as they finish it,
+  /// so a split far from even means unequal CPUs; it depends on the machine and is written nowhere.
+  std::vector<std::int64_t> worker_replications;
   std::vector<std::uint64_t> seeds;  ///< per replication
   /// Metric rows: owners (scenario order) then `all`; names per row as metric_names(scenario, row).
   std::vector<std::string> row_names;
