@@ -59,6 +59,7 @@ void ModelRun::start(const ResolvedInputs& inputs, InputSampler& sampler, const 
   sampled_ = sampler.sampled();
   keyed_by_hash_ = sampler.keyed_by_address_hash();
   accumulator_ = accumulator;
+  only_accumulated_ = accumulator != nullptr && !options.record_events && !options.check_invariants;
   now_ = 0;
   trace_.changes.clear();
   trace_.events.clear();
@@ -347,8 +348,9 @@ void ModelRun::on_install_done(std::int32_t job_index) {
   schedule(now_ + site.burn_in_days, EventKind::kBurnInPass, {job_index, 0}, site.lanes.burn_in);
 }
 
-// End of a job's burn-in: survivors are `installed` (last in power order); failures leave the site as
-// `rma`, freeing their slots, and come back to the owner's warehouse rma_days later.
+// End of a job's burn-in: survivors are `installed` (last in power order; or `powered` at once, see
+// powers_at_burn_in); failures leave the site as `rma`, freeing their slots, and come back to the owner's
+// warehouse rma_days later.
 void ModelRun::on_burn_in_end(std::int32_t job_index) {
   const Job job = jobs_[static_cast<std::size_t>(job_index)];
   SiteState& site = sites_[static_cast<std::size_t>(job.site)];
@@ -358,7 +360,9 @@ void ModelRun::on_burn_in_end(std::int32_t job_index) {
   const std::int64_t survivors = job.chips() - failures;
   site.burned_in += job.chips();
   site.failed += failures;
-  if (survivors > 0) {
+  if (survivors > 0 && powers_at_burn_in(site)) {
+    move(owner, job.site, sku, ChipState::kBurnIn, ChipState::kPowered, survivors);
+  } else if (survivors > 0) {
     move(owner, job.site, sku, ChipState::kBurnIn, ChipState::kInstalled, survivors);
     site.power.append({sku, lot_order(job.lot), job.lot, survivors, 0});
     mark_power(job.site);

@@ -237,15 +237,27 @@ class ModelRun {
     if (!(rate < std::numeric_limits<double>::infinity())) return 0;
     return rate > 0 ? static_cast<double>(size) / rate : std::numeric_limits<double>::infinity();
   }
+  // A run into an accumulator that records no events and checks no counts (a sweep's replication) keeps
+  // only what the accumulator sums, and it cannot observe changes of states it does not track, nor chips
+  // that enter a state and leave it at one time (+n and -n at one time add exactly 0 to its integrals and
+  // day counts). Such a run leaves out two kinds of work that only make those changes:
+  //  - ship events (ship_events);
+  //  - the power line of a site with unlimited power (powers_at_burn_in).
+  // Every other run keeps them: its log, events and checks are as SPEC 3 describes them.
+  //
   // Whether this run has ship events. A ship event moves chips from `ordered` to `in_transit` and nothing
-  // else. Neither state is one an accumulator follows, so a run into an accumulator that records no
-  // events and checks no counts cannot observe it, and leaves it out (one event per lot: 82 of about
-  // 2,400 in a replication of the shipped scenario). Its arrival then moves the lot's parcels on from
-  // `ordered`; every other use of a parcel's state treats the two alike.
+  // else, neither state one an accumulator follows (one event per lot: 82 of about 2,400 in a replication
+  // of the shipped scenario). Without them, an arrival moves the lot's parcels on from `ordered`; every
+  // other use of a parcel's state treats the two alike.
   bool ship_events() const {
     static_assert(!RunAccumulator::tracks(ChipState::kOrdered) && !RunAccumulator::tracks(ChipState::kInTransit));
-    return accumulator_ == nullptr || options_.record_events || options_.check_invariants;
+    return !only_accumulated_;
   }
+  // Whether chips that pass burn-in at `site` go straight to `powered`. A site with unlimited power powers
+  // every chip at the end of the instant it passes burn-in (SPEC 3.4: its whole line fits), so they are
+  // `installed` for no time; a run that leaves that out spares the site's power line (3.5% of a sweep's
+  // instructions). The line still powers the site's initial chips.
+  bool powers_at_burn_in(const SiteState& site) const { return only_accumulated_ && site.power.unlimited(); }
   std::int32_t lot_order(std::int32_t lot) const { return layout_.lots[static_cast<std::size_t>(lot)].order; }
   std::int32_t lot_sku(std::int32_t lot) const { return layout_.orders[static_cast<std::size_t>(lot_order(lot))].sku; }
   std::int32_t site_owner(std::int32_t site) const { return sites_[static_cast<std::size_t>(site)].owner; }
@@ -261,6 +273,7 @@ class ModelRun {
   bool sampled_ = false;
   bool keyed_by_hash_ = false;  ///< sampler_->keyed_by_address_hash(): burn-in addresses are hashed, not built
   RunAccumulator* accumulator_ = nullptr;  ///< null: changes are logged
+  bool only_accumulated_ = false;  ///< into an accumulator, without events or checks (see ship_events)
 
   Queue queue_;
   // Lanes of the queue (lane_queue.hpp) for events that come in the order they run. Per site (in its
