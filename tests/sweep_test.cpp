@@ -71,7 +71,7 @@ TEST(Sweep, OutputsAreByteIdenticalOnOneTwoAndSevenThreads) {
     EXPECT_EQ(one[i], two[i]) << "table " << i;
     EXPECT_EQ(one[i], seven[i]) << "table " << i;
   }
-  // Every replication was run by exactly one worker (7 work items of 32 or fewer: one worker each).
+  // The workers' counts cover the replications exactly once (200 runs are 7 work items: 7 workers).
   EXPECT_EQ(one_result.worker_replications, std::vector<std::int64_t>{200});
   EXPECT_EQ(two_result.worker_replications.size(), 2u);
   EXPECT_EQ(sum(two_result.worker_replications), 200);

@@ -10,8 +10,8 @@ run `cmake --build --preset release` first.
 
 Each round first times a machine reference: a fixed pure-Python loop that runs no poweron code, once on
 each CPU. On a shared virtual machine a CPU's speed drifts for minutes at a time (seen here: one of the
-two at about 60% of the other); a round whose reference is slow on a CPU ran on a slower machine,
-whatever the build. The rounds are listed with it after the table, and with each two-thread sweep's
+two at about half to two thirds of the other's); a round whose reference is slow on a CPU ran on a slower
+machine, whatever the build. The rounds are listed with it after the table, and with each two-thread sweep's
 split of the replications between its threads (from its debug log): the threads take work as they
 finish it, so an uneven split means one CPU ran slower during that very run.
 """
@@ -32,9 +32,9 @@ def run_once(command):
     """Wall seconds, peak RSS (MiB) and standard error of one run of `command`; exits on failure."""
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    errors = process.stderr.read().decode()  # to the end first: a full pipe would block the child
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - start
-    errors = process.stderr.read().decode()
     code = os.waitstatus_to_exitcode(status)
     if code != 0:
         sys.exit(f"bench: {' '.join(command)} exited {code}: {errors[:2000]}")
