@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 #include <cstddef>
 #include <span>
 #include <stdexcept>
@@ -53,10 +54,9 @@ std::vector<std::string> all_tables(const Scenario& scenario, const SweepResult&
           targets_csv(scenario, result),      sensitivity_csv(result), criticality_csv(scenario, result)};
 }
 
-std::int64_t sum(const std::vector<std::int64_t>& values) {
-  std::int64_t total = 0;
-  for (const std::int64_t v : values) total += v;
-  return total;
+// The replications a sweep's workers ran, all together.
+std::int64_t replications_run(const SweepResult& result) {
+  return std::accumulate(result.worker_replications.begin(), result.worker_replications.end(), std::int64_t{0});
 }
 
 TEST(Sweep, OutputsAreByteIdenticalOnOneTwoAndSevenThreads) {
@@ -74,9 +74,9 @@ TEST(Sweep, OutputsAreByteIdenticalOnOneTwoAndSevenThreads) {
   // The workers' counts cover the replications exactly once (200 runs are 7 work items: 7 workers).
   EXPECT_EQ(one_result.worker_replications, std::vector<std::int64_t>{200});
   EXPECT_EQ(two_result.worker_replications.size(), 2u);
-  EXPECT_EQ(sum(two_result.worker_replications), 200);
+  EXPECT_EQ(replications_run(two_result), 200);
   EXPECT_EQ(seven_result.worker_replications.size(), 7u);
-  EXPECT_EQ(sum(seven_result.worker_replications), 200);
+  EXPECT_EQ(replications_run(seven_result), 200);
 }
 
 TEST(SweepParts, ReplicationRangesTileTheRunsInOrder) {
@@ -133,7 +133,7 @@ TEST(SweepParts, PartsRunAloneAndMergedEqualTheWholeSweep) {
     options.first_run = range.first;
     options.end_run = range.end;
     SweepResult result = run_sweep(scenario, options);
-    EXPECT_EQ(sum(result.worker_replications), range.end - range.first) << "part " << part;
+    EXPECT_EQ(replications_run(result), range.end - range.first) << "part " << part;
     // Outside its range, a part's rows are NaN and its kept inputs 0.
     for (std::int64_t r = 0; r < options.runs; ++r) {
       const bool own = r >= range.first && r < range.end;
